@@ -1,0 +1,374 @@
+"""The secretariat's data entry: every model, searchable and filterable, with its history."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from commitments import services
+from commitments.models import (
+    Assistance,
+    Attendance,
+    Commitment,
+    ExpertGroup,
+    ExpertMeeting,
+    Mechanism,
+    MinisterialMeeting,
+    Official,
+    Paragraph,
+    Participant,
+    ProgressReport,
+    Recommendation,
+    Volunteer,
+)
+from commitments.services import CORRECTION_COPIED_FIELDS
+from commitments.templatetags.followup import date_range
+
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "Data entry"
+
+SOURCE_FIELDSET = ("Source", {"fields": ["source", "source_url", "confidence"]})
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Every admin page links to the record's history: who changed what, and when."""
+
+    save_on_top = True
+
+
+# Participants and the statement ------------------------------------------------------------
+
+
+class OfficialInline(admin.TabularInline):
+    model = Official
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class ReportInline(admin.TabularInline):
+    """A participant's reports, read-only: reports are entered and corrected on their own page,
+    where the rules for drafts and corrections apply."""
+
+    model = ProgressReport
+    fk_name = "participant"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["commitment", "status", "as_of", "state", "submitted_at", "corrects"]
+    readonly_fields = fields
+    ordering = ["commitment__display_order", "-as_of", "-pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("commitment")
+
+
+@admin.register(Participant)
+class ParticipantAdmin(HistoryAdmin):
+    list_display = ["name", "short_name", "iso3", "kind", "role"]
+    list_filter = ["role", "kind"]
+    search_fields = ["name", "short_name", "iso3"]
+    ordering = ["statement_order", "name"]
+
+    def get_inlines(self, request, obj):
+        # Only the co-chairs and participating states and entities have officials and reports.
+        return [OfficialInline, ReportInline] if obj is not None and obj.is_tracked else []
+
+
+@admin.register(Paragraph)
+class ParagraphAdmin(HistoryAdmin):
+    list_display = ["number", "excerpt"]
+    search_fields = ["text"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(HistoryAdmin):
+    list_display = ["code", "title", "paragraph", "is_tracked"]
+    list_filter = ["is_tracked"]
+    list_select_related = ["paragraph"]
+    search_fields = ["code", "title", "text"]
+    autocomplete_fields = ["paragraph"]
+
+
+# Meetings --------------------------------------------------------------------------------------
+
+
+@admin.display(description="Dates", ordering="start_date")
+def meeting_dates(meeting):
+    return date_range(meeting)
+
+
+@admin.register(MinisterialMeeting)
+class MinisterialMeetingAdmin(HistoryAdmin):
+    list_display = ["short_name", "level", "place", meeting_dates, "is_founding", "confidence"]
+    list_filter = ["level", "is_founding", "confidence"]
+    search_fields = ["name", "short_name", "place"]
+    autocomplete_fields = ["co_chairs"]
+    readonly_fields = ["review_due_date"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "level", "place"]}),
+        ("Dates", {"fields": ["start_date", "end_date", "date_precision", "date_note"]}),
+        ("Chairs and attendance", {"fields": ["co_chairs", "co_chair_persons", "attendance_summary"]}),
+        ("Review (paragraph 24)", {"fields": ["is_founding", "review_period_months", "review_due_date"]}),
+        (None, {"fields": ["outcome"]}),
+        SOURCE_FIELDSET,
+    ]
+
+
+class VolunteerInline(admin.TabularInline):
+    model = Volunteer
+    extra = 0
+    autocomplete_fields = ["participant"]
+    fields = ["participant", "expert_names", "volunteered_on", "source", "confidence"]
+
+
+class GroupMeetingInline(admin.TabularInline):
+    model = ExpertMeeting
+    extra = 0
+    show_change_link = True
+    fields = ["title", "place", "start_date", "end_date", "status"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExpertGroup)
+class ExpertGroupAdmin(HistoryAdmin):
+    list_display = ["short_name", "name", "theme", "coordinator", "confidence"]
+    list_select_related = ["coordinator"]
+    search_fields = ["name", "short_name", "theme", "coordinator_person"]
+    autocomplete_fields = ["coordinator", "established_at"]
+    filter_horizontal = ["commitments"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    inlines = [VolunteerInline, GroupMeetingInline]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["participant"]
+    fields = ["participant", "delegates", "source", "confidence"]
+
+
+class AssistanceInline(admin.TabularInline):
+    model = Assistance
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "source", "confidence"]
+
+
+class RecommendationInline(admin.StackedInline):
+    model = Recommendation
+    extra = 0
+    fields = ["reference", "text", "commitments", "source", "confidence"]
+    filter_horizontal = ["commitments"]
+
+
+@admin.register(ExpertMeeting)
+class ExpertMeetingAdmin(HistoryAdmin):
+    list_display = ["title", "group", "place", meeting_dates, "status", "confidence"]
+    list_filter = ["status", "group", "confidence"]
+    list_select_related = ["group"]
+    search_fields = ["title", "place", "outcome"]
+    autocomplete_fields = ["group", "host"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "start_date"
+    inlines = [AttendanceInline, AssistanceInline, RecommendationInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "group", "status", "place", "host"]}),
+        ("Dates", {"fields": ["start_date", "end_date", "date_precision", "date_note"]}),
+        (None, {"fields": ["outcome"]}),
+        SOURCE_FIELDSET,
+    ]
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(HistoryAdmin):
+    list_display = ["participant", "group", "volunteered_on", "confidence"]
+    list_filter = ["group"]
+    list_select_related = ["participant", "group"]
+    search_fields = ["participant__name", "expert_names"]
+    autocomplete_fields = ["group", "participant"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(HistoryAdmin):
+    list_display = ["participant", "meeting", "confidence"]
+    list_filter = ["meeting__group"]
+    list_select_related = ["participant", "meeting"]
+    search_fields = ["participant__name", "meeting__title", "delegates"]
+    autocomplete_fields = ["meeting", "participant"]
+
+
+@admin.register(Assistance)
+class AssistanceAdmin(HistoryAdmin):
+    list_display = ["organisation", "meeting", "role", "confidence"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation", "meeting"]
+    search_fields = ["organisation__name", "meeting__title", "role"]
+    autocomplete_fields = ["meeting", "organisation"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(HistoryAdmin):
+    list_display = ["__str__", "meeting", "reference"]
+    list_filter = ["meeting__group", "commitments"]
+    list_select_related = ["meeting"]
+    search_fields = ["text", "reference", "meeting__title"]
+    autocomplete_fields = ["meeting"]
+    filter_horizontal = ["commitments"]
+
+
+@admin.register(Mechanism)
+class MechanismAdmin(HistoryAdmin):
+    list_display = ["short_name", "name", "scope"]
+    list_filter = ["scope"]
+    search_fields = ["name", "short_name", "description"]
+    prepopulated_fields = {"slug": ["short_name"]}
+
+
+# Progress ----------------------------------------------------------------------------------------
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(HistoryAdmin):
+    list_display = [
+        "participant",
+        "commitment_code",
+        "status",
+        "as_of",
+        "state",
+        "submitted_at",
+        "corrects_link",
+    ]
+    list_filter = ["state", "status", "commitment", "confidence", "participant__role"]
+    # Joined in the changelist's one query; `corrects` shows only its id, so it needs no join.
+    list_select_related = ["participant", "commitment"]
+    search_fields = ["participant__name", "participant__short_name", "narrative"]
+    autocomplete_fields = ["participant", "commitment"]
+    raw_id_fields = ["corrects"]
+    date_hierarchy = "as_of"
+    # No COUNT(*) over the whole table on every page load, only over the filtered result.
+    show_full_result_count = False
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["participant", "commitment", "status", "as_of", "corrects"]}),
+        ("Report", {"fields": ["narrative", "evidence_links"]}),
+        ("Source", {"fields": ["source", "confidence"]}),
+        (
+            "Submission",
+            {
+                "fields": ["state", "created_by", "created_at", "submitted_by", "submitted_at"],
+                "description": "Saving as “Submitted” makes the report final: it can then only "
+                "be corrected by a new report.",
+            },
+        ),
+    ]
+    readonly_fields = ["created_by", "created_at", "submitted_by", "submitted_at"]
+
+    @admin.display(description="Commitment", ordering="commitment__display_order")
+    def commitment_code(self, report):
+        return report.commitment.code
+
+    @admin.display(description="Corrects", ordering="corrects")
+    def corrects_link(self, report):
+        if report.corrects_id is None:
+            return "–"
+        url = reverse("admin:commitments_progressreport_change", args=[report.corrects_id])
+        return format_html('<a href="{}">report #{}</a>', url, report.corrects_id)
+
+    def get_actions(self, request):
+        # Bulk deletion would bypass the per-report rule that submitted reports stay.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_submitted:
+            return False  # shown read-only: a submitted report is corrected, never edited
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_submitted:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        """`?corrects=<id>` starts a correction prefilled from the submitted report."""
+        initial = super().get_changeform_initial_data(request)
+        original = self._report_to_correct(request)
+        if original is not None:
+            initial.update(
+                {name: getattr(original, name) for name in CORRECTION_COPIED_FIELDS}
+            )
+            initial["participant"] = original.participant_id
+            initial["commitment"] = original.commitment_id
+            initial["corrects"] = original.pk
+        return initial
+
+    def _report_to_correct(self, request):
+        pk = request.GET.get("corrects", "")
+        if not pk.isdigit():
+            return None
+        return ProgressReport.objects.submitted().filter(pk=pk).first()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        submitting = obj.state == ProgressReport.State.SUBMITTED
+        if submitting:
+            # Stored as a draft first, then submitted through the one submission path.
+            obj.state = ProgressReport.State.DRAFT
+        super().save_model(request, obj, form, change)
+        if submitting:
+            services.report_submit(report=obj, user=request.user)
+            obj.refresh_from_db()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.is_submitted:
+            context["correct_url"] = (
+                reverse("admin:commitments_progressreport_add") + f"?corrects={obj.pk}"
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+@admin.register(Official)
+class OfficialAdmin(HistoryAdmin):
+    list_display = ["user", "participant", "title"]
+    list_select_related = ["user", "participant"]
+    list_filter = ["participant"]
+    search_fields = ["user__username", "user__email", "participant__name", "title"]
+    autocomplete_fields = ["user", "participant"]
+
+
+class OfficialUserInline(admin.StackedInline):
+    model = Official
+    can_delete = True
+    autocomplete_fields = ["participant"]
+    verbose_name = "focal-point official for"
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class FollowupUserAdmin(UserAdmin):
+    """Django's user admin, with the participant an official reports for."""
+
+    inlines = [OfficialUserInline]
+    list_display = [*UserAdmin.list_display, "reports_for"]
+    list_select_related = ["official__participant"]
+
+    @admin.display(description="Reports for", ordering="official__participant__short_name")
+    def reports_for(self, user):
+        official = getattr(user, "official", None)
+        return official.participant if official else "–"

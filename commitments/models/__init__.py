@@ -1,0 +1,31 @@
+"""The domain model of the follow-up mechanism, one module per concept."""
+
+from commitments.models.meetings import (
+    Assistance,
+    Attendance,
+    ExpertGroup,
+    ExpertMeeting,
+    MinisterialMeeting,
+    Volunteer,
+)
+from commitments.models.mechanisms import Mechanism, Recommendation
+from commitments.models.progress import Official, ProgressReport
+from commitments.models.reference import Commitment, Paragraph, Participant
+from commitments.models.sourcing import Confidence
+
+__all__ = [
+    "Assistance",
+    "Attendance",
+    "Commitment",
+    "Confidence",
+    "ExpertGroup",
+    "ExpertMeeting",
+    "Mechanism",
+    "MinisterialMeeting",
+    "Official",
+    "Paragraph",
+    "Participant",
+    "ProgressReport",
+    "Recommendation",
+    "Volunteer",
+]

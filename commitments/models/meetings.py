@@ -1,0 +1,363 @@
+"""The follow-up mechanism's meetings: ministerial meetings, expert groups and their meetings."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from commitments.models.reference import Participant
+from commitments.models.sourcing import Sourced
+
+END_BEFORE_START_MESSAGE = "The end date cannot be before the start date."
+
+
+class SlugManager(models.Manager):
+    """Natural keys by slug, so that fixtures load idempotently."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Exact days"
+    MONTH = "month", "Month only"
+
+
+class DatedMeeting(Sourced):
+    """Abstract: a meeting with a place and a date range that may be known only to the month."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    place = models.CharField(max_length=200, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    date_note = models.CharField(
+        max_length=300, blank=True, help_text="Where sources disagree on the dates, say so here."
+    )
+    outcome = models.TextField(blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="%(class)s_ends_after_start",
+                violation_error_message=END_BEFORE_START_MESSAGE,
+            ),
+        ]
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": END_BEFORE_START_MESSAGE})
+
+
+FOUNDING_NEEDS_PERIOD_MESSAGE = "The founding meeting needs a review period in months."
+
+
+class MinisterialMeetingQuerySet(models.QuerySet):
+    def ministerial(self):
+        return self.filter(level=MinisterialMeeting.Level.MINISTERIAL)
+
+    def founding(self):
+        """The founding conference (at most one, by a constraint), or None."""
+        return self.filter(is_founding=True).first()
+
+
+class MinisterialMeetingManager(SlugManager.from_queryset(MinisterialMeetingQuerySet)):
+    pass
+
+
+class MinisterialMeeting(DatedMeeting):
+    """The founding Bali conference of 2002 and the later meetings at which Ministers (or their
+    senior officials) took up the follow-up.
+
+    The founding meeting carries the review period of paragraph 24 ("within one year"); its due
+    date is always computed from its end date, never stored.
+    """
+
+    class Level(models.TextChoices):
+        MINISTERIAL = "ministerial", "Ministerial"
+        SENIOR_OFFICIALS = "senior_officials", "Senior officials"
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=80)
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.MINISTERIAL)
+    co_chairs = models.ManyToManyField(
+        Participant,
+        blank=True,
+        related_name="co_chaired_meetings",
+        limit_choices_to={"kind": Participant.Kind.STATE},
+    )
+    co_chair_persons = models.CharField(
+        max_length=300, blank=True, help_text="The Ministers who co-chaired, by name."
+    )
+    is_founding = models.BooleanField(
+        default=False, help_text="The conference whose statement set up the follow-up."
+    )
+    review_period_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="For the founding meeting: months within which results go to Ministers.",
+    )
+    attendance_summary = models.TextField(
+        blank=True, help_text="Attendance as the sources give it; keep each source's figures."
+    )
+
+    objects = MinisterialMeetingManager()
+    history = HistoricalRecords(m2m_fields=[co_chairs])
+
+    class Meta(DatedMeeting.Meta):
+        constraints = [
+            *DatedMeeting.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["is_founding"],
+                condition=Q(is_founding=True),
+                name="ministerialmeeting_one_founding",
+                violation_error_message="There is already a founding meeting.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_founding=False) | Q(review_period_months__gte=1),
+                name="ministerialmeeting_founding_has_review_period",
+                violation_error_message=FOUNDING_NEEDS_PERIOD_MESSAGE,
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    def clean(self):
+        super().clean()
+        if self.is_founding and not self.review_period_months:
+            raise ValidationError({"review_period_months": FOUNDING_NEEDS_PERIOD_MESSAGE})
+
+    @property
+    def review_due_date(self) -> datetime.date | None:
+        """The end date plus the review period; relativedelta clamps to the month's end, so a
+        meeting ending on 29 February is due on 28 February a year later."""
+        if not self.review_period_months:
+            return None
+        return self.end_date + relativedelta(months=self.review_period_months)
+
+
+class ExpertGroup(Sourced):
+    """An ad hoc experts' group of paragraph 23, with voluntary participation."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=40)
+    theme = models.TextField()
+    established_at = models.ForeignKey(
+        MinisterialMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expert_groups",
+    )
+    coordinator = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_groups",
+        help_text="The participant that coordinates the group.",
+    )
+    coordinator_person = models.CharField(max_length=200, blank=True)
+    commitments = models.ManyToManyField(
+        "commitments.Commitment", blank=True, related_name="expert_groups"
+    )
+    volunteers = models.ManyToManyField(
+        Participant, through="Volunteer", related_name="volunteered_groups", blank=True
+    )
+
+    objects = SlugManager()
+    history = HistoricalRecords(m2m_fields=[commitments])
+
+    class Meta:
+        ordering = ["short_name"]
+
+    def __str__(self):
+        return self.short_name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+NOT_TRACKED_MESSAGE = "Only the co-chairs and participating states and entities can take part."
+
+
+class Volunteer(Sourced):
+    """A participant that volunteered officials for an expert group (paragraph 23)."""
+
+    group = models.ForeignKey(ExpertGroup, on_delete=models.CASCADE)
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT)
+    expert_names = models.TextField(blank=True, help_text="The named expert officials, if known.")
+    volunteered_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "participant__short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "participant"],
+                name="volunteer_once_per_group",
+                violation_error_message="This participant already volunteered for the group.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} in {self.group}"
+
+    def clean(self):
+        if self.participant_id and not self.participant.is_tracked:
+            raise ValidationError({"participant": NOT_TRACKED_MESSAGE})
+
+
+class ExpertMeeting(DatedMeeting):
+    """A meeting of experts under paragraph 23: of one group, or across groups (the Jakarta
+    coordination and preparatory meetings of March 2003 have no single group)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    title = models.CharField(max_length=200)
+    group = models.ForeignKey(
+        ExpertGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        help_text="Leave blank for a meeting across groups.",
+    )
+    host = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_expert_meetings",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    attendees = models.ManyToManyField(
+        Participant, through="Attendance", related_name="attended_expert_meetings", blank=True
+    )
+    assisting_organisations = models.ManyToManyField(
+        Participant, through="Assistance", related_name="assisted_expert_meetings", blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(DatedMeeting.Meta):
+        pass
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if (
+            self.status == self.Status.HELD
+            and self.start_date
+            and self.start_date > timezone.localdate()
+        ):
+            raise ValidationError(
+                {"status": "A meeting that starts in the future cannot be marked as held."}
+            )
+
+
+class MeetingParticipantManager(models.Manager):
+    """Natural keys (meeting slug, participant name) for attendance and assistance rows."""
+
+    def get_by_natural_key(self, meeting_slug, participant_name):
+        return self.get(
+            meeting__slug=meeting_slug, **{f"{self.model.participant_field}__name": participant_name}
+        )
+
+
+class Attendance(Sourced):
+    """A participant's attendance at an expert meeting, with its delegates where known."""
+
+    participant_field = "participant"
+
+    meeting = models.ForeignKey(ExpertMeeting, on_delete=models.CASCADE)
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT)
+    delegates = models.TextField(blank=True, help_text="Named officials, one per line.")
+
+    objects = MeetingParticipantManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "participant__short_name"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "participant"],
+                name="attendance_once_per_meeting",
+                violation_error_message="This participant is already recorded as attending.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} at {self.meeting}"
+
+    def natural_key(self):
+        return (self.meeting.slug, self.participant.name)
+
+    natural_key.dependencies = ["commitments.expertmeeting", "commitments.participant"]
+
+
+ASSISTANCE_ORGANISATION_MESSAGE = "Only an organisation can assist a meeting."
+
+
+class Assistance(Sourced):
+    """An organisation's assistance to an expert meeting "according to their respective fields
+    of competence" (paragraph 23), with the role it played."""
+
+    participant_field = "organisation"
+
+    meeting = models.ForeignKey(ExpertMeeting, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        limit_choices_to={"kind": Participant.Kind.ORGANISATION},
+    )
+    role = models.CharField(max_length=300, help_text="What the organisation did for the meeting.")
+
+    objects = MeetingParticipantManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "organisation__short_name"]
+        verbose_name_plural = "assistance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organisation"],
+                name="assistance_once_per_meeting",
+                violation_error_message="This organisation is already recorded for the meeting.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} assisting {self.meeting}"
+
+    def natural_key(self):
+        return (self.meeting.slug, self.organisation.name)
+
+    natural_key.dependencies = ["commitments.expertmeeting", "commitments.participant"]
+
+    def clean(self):
+        if self.organisation_id and self.organisation.kind != Participant.Kind.ORGANISATION:
+            raise ValidationError({"organisation": ASSISTANCE_ORGANISATION_MESSAGE})

@@ -1,0 +1,233 @@
+"""Progress reports: voluntary self-reporting by participants (paragraph 19), never a score."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from commitments.models.reference import Commitment, Participant
+from commitments.models.sourcing import Confidence
+
+# The first day of the Bali conference: no report can speak for an earlier date.
+EARLIEST_AS_OF = datetime.date(2002, 2, 26)
+
+SUBMITTED_IMMUTABLE_MESSAGE = (
+    "A submitted report cannot be changed or deleted. Record a correction instead: a new "
+    "report that supersedes this one."
+)
+AS_OF_TOO_EARLY_MESSAGE = "The date cannot be before the Bali conference opened (26 February 2002)."
+AS_OF_IN_FUTURE_MESSAGE = "The date a report speaks for cannot be in the future."
+UNTRACKED_PARTICIPANT_MESSAGE = (
+    "Progress is reported only by the co-chairs and participating states and entities, "
+    "not by observers or organisations."
+)
+UNTRACKED_COMMITMENT_MESSAGE = "Progress is reported only on tracked commitments."
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(state=ProgressReport.State.SUBMITTED)
+
+    def drafts(self):
+        return self.filter(state=ProgressReport.State.DRAFT)
+
+    def not_superseded(self):
+        """Reports that no submitted correction has replaced."""
+        return self.exclude(corrections__state=ProgressReport.State.SUBMITTED)
+
+
+class ProgressReport(models.Model):
+    """One participant's report on one commitment, as of a date.
+
+    A submitted report is never edited in place: a correction is a new report whose
+    `corrects` points at the old one; once submitted it supersedes it, and both stay.
+    """
+
+    class Status(models.TextChoices):
+        # The Open Government Partnership's completion levels: neutral, not a score.
+        NOT_STARTED = "not_started", "Not started"
+        LIMITED = "limited", "Limited"
+        SUBSTANTIAL = "substantial", "Substantial"
+        COMPLETE = "complete", "Complete"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="reports")
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="reports")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    as_of = models.DateField("as of", help_text="The date this report speaks for.")
+    narrative = models.TextField(max_length=10_000)
+    evidence_links = models.TextField(
+        blank=True, help_text="Links to evidence (laws, agreements, reports), one per line."
+    )
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Who or what the information comes from."
+    )
+    confidence = models.CharField(
+        max_length=16, choices=Confidence.choices, default=Confidence.MEDIUM
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text="The submitted report this one corrects, if any.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ProgressReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-as_of", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["participant", "commitment", "state", "as_of"],
+                name="progressreport_pair_as_of",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(as_of__gte=EARLIEST_AS_OF),
+                name="progressreport_as_of_after_conference",
+                violation_error_message=AS_OF_TOO_EARLY_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft", submitted_at__isnull=True)
+                | Q(state="submitted", submitted_at__isnull=False),
+                name="progressreport_submitted_has_timestamp",
+                violation_error_message="A submitted report needs the time it was submitted.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(corrects=F("pk")),
+                name="progressreport_not_correcting_itself",
+                violation_error_message="A report cannot correct itself.",
+            ),
+            models.UniqueConstraint(
+                fields=["corrects"],
+                condition=Q(state="submitted"),
+                name="progressreport_one_submitted_correction",
+                violation_error_message="This report has already been corrected.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} on {self.commitment.code}, as of {self.as_of:%d %B %Y}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == self.State.SUBMITTED
+
+    @property
+    def evidence_urls(self) -> list[str]:
+        return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
+
+    def is_stored_as_submitted(self) -> bool:
+        """Whether the database already holds this report as submitted (one query)."""
+        if self._state.adding or self.pk is None:
+            return False
+        return type(self).objects.filter(pk=self.pk, state=self.State.SUBMITTED).exists()
+
+    def clean(self):
+        if self.is_stored_as_submitted():
+            raise ValidationError(SUBMITTED_IMMUTABLE_MESSAGE)
+        errors = {}
+        if self.participant_id and not self.participant.is_tracked:
+            errors["participant"] = UNTRACKED_PARTICIPANT_MESSAGE
+        if self.commitment_id and not self.commitment.is_tracked:
+            errors["commitment"] = UNTRACKED_COMMITMENT_MESSAGE
+        if self.as_of:
+            if self.as_of < EARLIEST_AS_OF:
+                errors["as_of"] = AS_OF_TOO_EARLY_MESSAGE
+            elif self.as_of > timezone.localdate():
+                errors["as_of"] = AS_OF_IN_FUTURE_MESSAGE
+        if bad_links := self._invalid_evidence_links():
+            errors["evidence_links"] = "Not a valid web address: " + ", ".join(bad_links)
+        if self.corrects_id and (message := self._correction_problem()):
+            errors["corrects"] = message
+        if errors:
+            raise ValidationError(errors)
+
+    def _invalid_evidence_links(self) -> list[str]:
+        validate = URLValidator(schemes=["http", "https"])
+        bad = []
+        for url in self.evidence_urls:
+            try:
+                validate(url)
+            except ValidationError:
+                bad.append(url)
+        return bad
+
+    def _correction_problem(self) -> str | None:
+        original = self.corrects
+        if original.pk == self.pk:
+            return "A report cannot correct itself."
+        if not original.is_submitted:
+            return "Only a submitted report can be corrected; edit the draft instead."
+        if (original.participant_id, original.commitment_id) != (
+            self.participant_id,
+            self.commitment_id,
+        ):
+            return "A correction must be for the same participant and commitment."
+        return None
+
+    def save(self, *args, **kwargs):
+        # The last line of defence for immutability: code paths that skip clean() (scripts,
+        # the shell) still cannot rewrite a submitted report.
+        if self.is_stored_as_submitted():
+            raise ValidationError(SUBMITTED_IMMUTABLE_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_stored_as_submitted():
+            raise ValidationError(SUBMITTED_IMMUTABLE_MESSAGE)
+        return super().delete(*args, **kwargs)
+
+
+class Official(models.Model):
+    """A focal-point official: the user who reports for one tracked participant."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="official"
+    )
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="officials")
+    title = models.CharField(max_length=200, blank=True, help_text="Position, ministry or agency.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["participant__short_name", "user__username"]
+
+    def __str__(self):
+        return f"{self.user} for {self.participant}"
+
+    def clean(self):
+        if self.participant_id and not self.participant.is_tracked:
+            raise ValidationError({"participant": UNTRACKED_PARTICIPANT_MESSAGE})

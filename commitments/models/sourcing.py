@@ -1,0 +1,28 @@
+"""Where a historical fact comes from and how sure we are of it."""
+
+from django.db import models
+
+
+class Confidence(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM_HIGH = "medium_high", "Medium-high"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+    # Worked out from other recorded facts (for example a date difference), not read in a source.
+    DERIVED = "derived", "Derived"
+
+
+class Sourced(models.Model):
+    """Abstract: every historical record says where it comes from and how sure we are."""
+
+    source = models.TextField(
+        blank=True,
+        help_text="The document or page this record comes from, as a citation.",
+    )
+    source_url = models.URLField(blank=True, max_length=500)
+    confidence = models.CharField(
+        max_length=16, choices=Confidence.choices, default=Confidence.MEDIUM
+    )
+
+    class Meta:
+        abstract = True

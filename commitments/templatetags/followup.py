@@ -1,0 +1,20 @@
+from django import template
+from django.utils.dateformat import format as format_date
+
+register = template.Library()
+
+
+@register.filter
+def date_range(meeting) -> str:
+    """A meeting's dates the way people write them: "26–28 February 2002", "30 March – 2 April
+    2003", or "February 2002" when only the month is known."""
+    start, end = meeting.start_date, meeting.end_date
+    if getattr(meeting, "date_precision", "day") == "month":
+        return format_date(start, "F Y")
+    if start == end:
+        return format_date(start, "j F Y")
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{format_date(end, 'j F Y')}"
+    if start.year == end.year:
+        return f"{format_date(start, 'j F')} – {format_date(end, 'j F Y')}"
+    return f"{format_date(start, 'j F Y')} – {format_date(end, 'j F Y')}"

@@ -1,0 +1,74 @@
+"""Named users and small `make_*` helpers shared by the tests.
+
+The reference data (the statement, its participants, the known history) is loaded once per
+test session into the test database; each test runs in a transaction that is rolled back.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+
+from commitments.management.commands.load_reference import load_reference_fixtures
+from commitments.models import Commitment, Official, Participant, ProgressReport
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_reference_fixtures()
+
+
+@pytest.fixture(autouse=True)
+def _static_files_from_source(settings):
+    # The manifest storage needs `collectstatic` first; tests serve and render static files
+    # from the apps' folders instead, as runserver does.
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", "root@example.org", "correct horse battery")
+
+
+@pytest.fixture
+def indonesia(db):
+    return Participant.objects.get(iso3="IDN")
+
+
+@pytest.fixture
+def thailand(db):
+    return Participant.objects.get(iso3="THA")
+
+
+@pytest.fixture
+def official_of_indonesia(db, indonesia):
+    user = User.objects.create_user("siti", "siti@example.org", "correct horse battery")
+    Official.objects.create(user=user, participant=indonesia)
+    return user
+
+
+def make_report(participant, commitment_code="17a", *, submitted=True, user=None, **fields):
+    """A progress report, submitted unless asked otherwise, written straight to the database."""
+    from django.utils import timezone
+
+    fields.setdefault("status", ProgressReport.Status.LIMITED)
+    fields.setdefault("as_of", datetime.date(2003, 1, 15))
+    fields.setdefault("narrative", "An inter-agency working group was set up.")
+    report = ProgressReport(
+        participant=participant,
+        commitment=Commitment.objects.get(code=commitment_code),
+        created_by=user,
+        **fields,
+    )
+    if submitted:
+        report.state = ProgressReport.State.SUBMITTED
+        report.submitted_at = timezone.now()
+        report.submitted_by = user
+    report.save()
+    return report

@@ -1,0 +1,57 @@
+"""The home page: the founding meeting, the review deadline, the participants by role."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from commitments.models import MinisterialMeeting, Participant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_the_founding_meeting_and_the_due_date(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = " ".join(response.content.decode().split())
+    assert "Bali, Indonesia, 26–28 February 2002" in page
+    assert "Co-chaired by Indonesia and Australia." in page
+    assert '<strong data-testid="review-due-date">28 February 2003</strong>' in page
+
+
+def test_it_lists_the_participants_by_role(client):
+    page = " ".join(client.get("/").content.decode().split())
+    assert "Participating states and entities <small class=\"meta\">(36)</small>" in page
+    assert "Observer states <small class=\"meta\">(15)</small>" in page
+    assert "Observer organisations <small class=\"meta\">(12)</small>" in page
+    assert "UNTAET/East Timor" in page
+
+
+def test_it_is_public(client):
+    assert client.get("/").status_code == 200
+
+
+def test_it_rejects_post(client):
+    assert client.post("/").status_code == 405
+
+
+def test_it_explains_what_to_do_when_there_is_no_reference_data(client):
+    MinisterialMeeting.objects.update(is_founding=False, review_period_months=None)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"No founding meeting is recorded yet" in response.content
+
+
+def test_its_query_count_does_not_grow_with_the_participants(client):
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return len(queries)
+
+    before = count_queries()
+    for n in range(20):
+        Participant.objects.create(
+            name=f"Observer {n}", short_name=f"Obs {n}", kind="state", role="observer"
+        )
+    # The founding meeting, the review meeting, its co-chairs, the ministerial meetings, the
+    # expert groups (with coordinators) and all participants: six queries.
+    assert count_queries() == before == 6
