@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.options import ActionLocation
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.urls import reverse
@@ -115,8 +116,14 @@ class MinisterialMeetingAdmin(HistoryAdmin):
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "level", "place"]}),
         ("Dates", {"fields": ["start_date", "end_date", "date_precision", "date_note"]}),
-        ("Chairs and attendance", {"fields": ["co_chairs", "co_chair_persons", "attendance_summary"]}),
-        ("Review (paragraph 24)", {"fields": ["is_founding", "review_period_months", "review_due_date"]}),
+        (
+            "Chairs and attendance",
+            {"fields": ["co_chairs", "co_chair_persons", "attendance_summary"]},
+        ),
+        (
+            "Review (paragraph 24)",
+            {"fields": ["is_founding", "review_period_months", "review_due_date"]},
+        ),
         (None, {"fields": ["outcome"]}),
         SOURCE_FIELDSET,
     ]
@@ -159,10 +166,18 @@ class AttendanceInline(admin.TabularInline):
     fields = ["participant", "delegates", "source", "confidence"]
 
 
-class AssistanceInline(admin.TabularInline):
+class OrganisationChoicesMixin:
+    """Offer only organisations as the assisting organisation (there are a dozen or so)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = Participant.objects.organisations()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AssistanceInline(OrganisationChoicesMixin, admin.TabularInline):
     model = Assistance
     extra = 0
-    autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "source", "confidence"]
 
 
@@ -210,12 +225,12 @@ class AttendanceAdmin(HistoryAdmin):
 
 
 @admin.register(Assistance)
-class AssistanceAdmin(HistoryAdmin):
+class AssistanceAdmin(OrganisationChoicesMixin, HistoryAdmin):
     list_display = ["organisation", "meeting", "role", "confidence"]
     list_filter = ["organisation"]
     list_select_related = ["organisation", "meeting"]
     search_fields = ["organisation__name", "meeting__title", "role"]
-    autocomplete_fields = ["meeting", "organisation"]
+    autocomplete_fields = ["meeting"]
 
 
 @admin.register(Recommendation)
@@ -286,9 +301,9 @@ class ProgressReportAdmin(HistoryAdmin):
         url = reverse("admin:commitments_progressreport_change", args=[report.corrects_id])
         return format_html('<a href="{}">report #{}</a>', url, report.corrects_id)
 
-    def get_actions(self, request):
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         # Bulk deletion would bypass the per-report rule that submitted reports stay.
-        actions = super().get_actions(request)
+        actions = super().get_actions(request, action_location)
         actions.pop("delete_selected", None)
         return actions
 
@@ -307,9 +322,7 @@ class ProgressReportAdmin(HistoryAdmin):
         initial = super().get_changeform_initial_data(request)
         original = self._report_to_correct(request)
         if original is not None:
-            initial.update(
-                {name: getattr(original, name) for name in CORRECTION_COPIED_FIELDS}
-            )
+            initial.update({name: getattr(original, name) for name in CORRECTION_COPIED_FIELDS})
             initial["participant"] = original.participant_id
             initial["commitment"] = original.commitment_id
             initial["corrects"] = original.pk

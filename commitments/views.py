@@ -1,8 +1,8 @@
 from dataclasses import dataclass, field
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from commitments.models import ExpertGroup, MinisterialMeeting, Participant
 from commitments.review import review_standing
@@ -26,7 +26,9 @@ def participant_sections() -> list[ParticipantSection]:
         ParticipantSection(
             "Participating states and entities", (Role.PARTICIPANT,), (Kind.STATE, Kind.ENTITY)
         ),
-        ParticipantSection("Participating organisations", (Role.PARTICIPANT,), (Kind.ORGANISATION,)),
+        ParticipantSection(
+            "Participating organisations", (Role.PARTICIPANT,), (Kind.ORGANISATION,)
+        ),
         ParticipantSection("Observer states", (Role.OBSERVER,), (Kind.STATE, Kind.ENTITY)),
         ParticipantSection("Observer organisations", (Role.OBSERVER,), (Kind.ORGANISATION,)),
     ]

@@ -20,6 +20,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Deliberately slow hashing is for production; here it only slows every login down.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _static_files_from_source(settings):
     # The manifest storage needs `collectstatic` first; tests serve and render static files
     # from the apps' folders instead, as runserver does.

@@ -20,9 +20,9 @@ def test_it_shows_the_founding_meeting_and_the_due_date(client):
 
 def test_it_lists_the_participants_by_role(client):
     page = " ".join(client.get("/").content.decode().split())
-    assert "Participating states and entities <small class=\"meta\">(36)</small>" in page
-    assert "Observer states <small class=\"meta\">(15)</small>" in page
-    assert "Observer organisations <small class=\"meta\">(12)</small>" in page
+    assert 'Participating states and entities <small class="meta">(36)</small>' in page
+    assert 'Observer states <small class="meta">(15)</small>' in page
+    assert 'Observer organisations <small class="meta">(12)</small>' in page
     assert "UNTAET/East Timor" in page
 
 

@@ -1,5 +1,6 @@
 """The domain model of the follow-up mechanism, one module per concept."""
 
+from commitments.models.mechanisms import Mechanism, Recommendation
 from commitments.models.meetings import (
     Assistance,
     Attendance,
@@ -8,7 +9,6 @@ from commitments.models.meetings import (
     MinisterialMeeting,
     Volunteer,
 )
-from commitments.models.mechanisms import Mechanism, Recommendation
 from commitments.models.progress import Official, ProgressReport
 from commitments.models.reference import Commitment, Paragraph, Participant
 from commitments.models.sourcing import Confidence

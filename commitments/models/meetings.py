@@ -128,7 +128,8 @@ class MinisterialMeeting(DatedMeeting):
                 violation_error_message="There is already a founding meeting.",
             ),
             models.CheckConstraint(
-                condition=Q(is_founding=False) | Q(review_period_months__gte=1),
+                condition=Q(is_founding=False)
+                | Q(review_period_months__isnull=False, review_period_months__gte=1),
                 name="ministerialmeeting_founding_has_review_period",
                 violation_error_message=FOUNDING_NEEDS_PERIOD_MESSAGE,
             ),
@@ -283,7 +284,8 @@ class MeetingParticipantManager(models.Manager):
 
     def get_by_natural_key(self, meeting_slug, participant_name):
         return self.get(
-            meeting__slug=meeting_slug, **{f"{self.model.participant_field}__name": participant_name}
+            meeting__slug=meeting_slug,
+            **{f"{self.model.participant_field}__name": participant_name},
         )
 
 
@@ -329,11 +331,8 @@ class Assistance(Sourced):
     participant_field = "organisation"
 
     meeting = models.ForeignKey(ExpertMeeting, on_delete=models.CASCADE)
-    organisation = models.ForeignKey(
-        Participant,
-        on_delete=models.PROTECT,
-        limit_choices_to={"kind": Participant.Kind.ORGANISATION},
-    )
+    # Restricted to organisations by clean() (a clear message) and by the admin's choices.
+    organisation = models.ForeignKey(Participant, on_delete=models.PROTECT)
     role = models.CharField(max_length=300, help_text="What the organisation did for the meeting.")
 
     objects = MeetingParticipantManager()

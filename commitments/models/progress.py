@@ -141,6 +141,18 @@ class ProgressReport(models.Model):
     def __str__(self):
         return f"{self.participant} on {self.commitment.code}, as of {self.as_of:%d %B %Y}"
 
+    def save(self, *args, **kwargs):
+        # The last line of defence for immutability: code paths that skip clean() (scripts,
+        # the shell) still cannot rewrite a submitted report.
+        if self.is_stored_as_submitted():
+            raise ValidationError(SUBMITTED_IMMUTABLE_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_stored_as_submitted():
+            raise ValidationError(SUBMITTED_IMMUTABLE_MESSAGE)
+        return super().delete(*args, **kwargs)
+
     @property
     def is_submitted(self) -> bool:
         return self.state == self.State.SUBMITTED
@@ -197,18 +209,6 @@ class ProgressReport(models.Model):
         ):
             return "A correction must be for the same participant and commitment."
         return None
-
-    def save(self, *args, **kwargs):
-        # The last line of defence for immutability: code paths that skip clean() (scripts,
-        # the shell) still cannot rewrite a submitted report.
-        if self.is_stored_as_submitted():
-            raise ValidationError(SUBMITTED_IMMUTABLE_MESSAGE)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self.is_stored_as_submitted():
-            raise ValidationError(SUBMITTED_IMMUTABLE_MESSAGE)
-        return super().delete(*args, **kwargs)
 
 
 class Official(models.Model):

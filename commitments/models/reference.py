@@ -13,9 +13,7 @@ ORGANISATION_ISO3_MESSAGE = "An organisation has no ISO 3166 country code."
 class ParticipantQuerySet(models.QuerySet):
     def tracked(self):
         """The co-chairs and participating states and entities: those who report progress."""
-        return self.filter(
-            role__in=Participant.TRACKED_ROLES, kind__in=Participant.TRACKED_KINDS
-        )
+        return self.filter(role__in=Participant.TRACKED_ROLES, kind__in=Participant.TRACKED_KINDS)
 
     def organisations(self):
         return self.filter(kind=Participant.Kind.ORGANISATION)
@@ -42,9 +40,7 @@ class Participant(models.Model):
     TRACKED_ROLES = (Role.CO_CHAIR, Role.PARTICIPANT)
     TRACKED_KINDS = (Kind.STATE, Kind.ENTITY)
 
-    name = models.CharField(
-        max_length=200, unique=True, help_text="As printed in the statement."
-    )
+    name = models.CharField(max_length=200, unique=True, help_text="As printed in the statement.")
     short_name = models.CharField(max_length=100, unique=True)
     iso3 = models.CharField(
         "ISO 3166 alpha-3",

@@ -1,0 +1,27 @@
+# The two commands of the README, and the checks CI runs.
+# uv is called as `python3 -m uv` so that it works right after pip installs it, shims or not;
+# python3 is 3.12 inside this folder, through .python-version.
+UV := python3 -m uv
+HOST_PORT := 127.0.0.1:8000
+
+.PHONY: install run test lint format
+
+install:
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --locked
+
+run: install
+	$(UV) run python manage.py migrate --noinput
+	$(UV) run python manage.py load_reference
+	DEBUG=true $(UV) run python manage.py runserver $(HOST_PORT)
+
+test: install
+	$(UV) run pytest
+
+lint:
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+format:
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .

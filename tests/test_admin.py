@@ -1,0 +1,243 @@
+"""The secretariat's admin: every page loads, lists stay fast, reports follow their rules."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from commitments.models import (
+    ExpertGroup,
+    ExpertMeeting,
+    Official,
+    ProgressReport,
+    Recommendation,
+    Volunteer,
+)
+from tests.conftest import make_report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def one_of_everything(indonesia, official_of_indonesia):
+    """Reference data has no recommendation, report or volunteer: add one of each."""
+    meeting = ExpertMeeting.objects.get(slug="aheg-1-colombo-2003")
+    Recommendation.objects.create(meeting=meeting, reference="1", text="Share information.")
+    Volunteer.objects.create(group=ExpertGroup.objects.get(slug="aheg-1"), participant=indonesia)
+    make_report(indonesia, user=official_of_indonesia)
+    make_report(indonesia, "17b", submitted=False, user=official_of_indonesia)
+    Group.objects.create(name="Readers")
+
+
+def registered_models():
+    return sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.mark.usefixtures("one_of_everything")
+@pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.label)
+def test_every_admin_page_loads_for_a_superuser(client, superuser, model):
+    client.force_login(superuser)
+    assert client.get(admin_url(model, "changelist")).status_code == 200
+    assert client.get(admin_url(model, "add")).status_code == 200
+    instance = model.objects.order_by("pk").first()
+    assert instance is not None, "each registered model needs a row for this test"
+    assert client.get(admin_url(model, "change", instance.pk)).status_code == 200
+    if hasattr(model, "history"):
+        assert client.get(admin_url(model, "history", instance.pk)).status_code == 200
+
+
+def test_every_model_of_the_app_is_in_the_admin():
+    from django.apps import apps
+
+    app_models = {
+        m for m in apps.get_app_config("commitments").get_models() if "Historical" not in m.__name__
+    }
+    assert app_models <= set(admin.site._registry)
+
+
+def test_the_admin_is_branded_as_the_tracker(client, superuser):
+    client.force_login(superuser)
+    page = client.get("/admin/").content.decode()
+    assert "Bali follow-up tracker" in page
+    assert "Django administration" not in page
+
+
+def test_anonymous_users_are_sent_to_the_admin_login(client):
+    response = client.get(admin_url(ProgressReport, "changelist"))
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/login/")
+
+
+def test_an_official_without_staff_status_cannot_use_the_admin(client, official_of_indonesia):
+    client.force_login(official_of_indonesia)
+    response = client.get(admin_url(ProgressReport, "changelist"))
+    assert response.status_code == 302
+
+
+def test_the_reports_changelist_query_count_does_not_grow(client, superuser, indonesia):
+    client.force_login(superuser)
+    url = admin_url(ProgressReport, "changelist")
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    for code in ["17a", "17b", "17c"]:
+        make_report(indonesia, code)
+    small = count_queries()
+    for code in ["17a", "17b", "17c", "17d", "17e", "17f", "18"]:
+        for day in range(1, 10):
+            make_report(indonesia, code, as_of=datetime.date(2003, 3, day))
+    assert count_queries() == small
+
+
+def test_the_reports_changelist_shows_no_full_table_count(client, superuser, indonesia):
+    make_report(indonesia)
+    client.force_login(superuser)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(admin_url(ProgressReport, "changelist") + "?state__exact=submitted")
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "progressreport" in q["sql"]]
+    assert all("WHERE" in sql for sql in counts), counts
+
+
+def test_a_submitted_report_is_shown_read_only_with_a_correction_link(client, superuser, indonesia):
+    report = make_report(indonesia)
+    client.force_login(superuser)
+    response = client.get(admin_url(ProgressReport, "change", report.pk))
+    page = response.content.decode()
+    assert 'name="narrative"' not in page
+    assert f"?corrects={report.pk}" in page
+
+    response = client.post(
+        admin_url(ProgressReport, "change", report.pk),
+        {"narrative": "Rewritten", "status": "complete"},
+    )
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.narrative == "An inter-agency working group was set up."
+
+
+def test_a_submitted_report_cannot_be_deleted_in_the_admin(client, superuser, indonesia):
+    report = make_report(indonesia)
+    client.force_login(superuser)
+    response = client.post(admin_url(ProgressReport, "delete", report.pk), {"post": "yes"})
+    assert response.status_code == 403
+    assert ProgressReport.objects.filter(pk=report.pk).exists()
+
+
+def test_the_reports_admin_has_no_bulk_delete(client, superuser, indonesia):
+    make_report(indonesia)
+    client.force_login(superuser)
+    page = client.get(admin_url(ProgressReport, "changelist")).content.decode()
+    assert "delete_selected" not in page
+
+
+def test_the_correction_form_is_prefilled_from_the_original(client, superuser, indonesia):
+    report = make_report(indonesia, narrative="Original words.")
+    client.force_login(superuser)
+    page = client.get(admin_url(ProgressReport, "add") + f"?corrects={report.pk}").content.decode()
+    assert "Original words." in page
+    assert f'value="{report.pk}"' in page
+
+
+def report_form(participant, **overrides):
+    data = {
+        "participant": participant.pk,
+        "commitment": 1,
+        "status": "substantial",
+        "as_of": "2003-02-01",
+        "narrative": "A law was passed.",
+        "evidence_links": "",
+        "source": "Focal point",
+        "confidence": "high",
+        "state": "draft",
+        "corrects": "",
+        "_save": "Save",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_secretariat_can_submit_a_correction_in_the_admin(client, superuser, indonesia):
+    original = make_report(indonesia)
+    client.force_login(superuser)
+    data = report_form(
+        indonesia,
+        commitment=original.commitment_id,
+        corrects=original.pk,
+        state="submitted",
+    )
+    response = client.post(admin_url(ProgressReport, "add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    correction = ProgressReport.objects.get(corrects=original)
+    assert correction.state == "submitted"
+    assert correction.created_by == superuser == correction.submitted_by
+    assert list(ProgressReport.objects.submitted().not_superseded()) == [correction]
+
+
+def test_bad_input_in_the_admin_is_explained_and_writes_nothing(client, superuser, indonesia):
+    client.force_login(superuser)
+    canada = indonesia.__class__.objects.get(iso3="CAN")
+    before = ProgressReport.objects.count()
+    response = client.post(
+        admin_url(ProgressReport, "add"), report_form(canada, as_of="2001-01-01")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "not by observers or organisations" in page
+    assert "before the Bali conference opened" in page
+    assert ProgressReport.objects.count() == before
+
+
+def form_data_from(response):
+    """The admin change form's current values, inlines included, as a browser would post."""
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(
+            {
+                f"{formset.prefix}-TOTAL_FORMS": formset.initial_form_count(),
+                f"{formset.prefix}-INITIAL_FORMS": formset.initial_form_count(),
+            }
+        )
+        for form in formset.forms:
+            data.update(
+                {
+                    form.add_prefix(name): form[name].value()
+                    for name in form.fields
+                    if form[name].value() is not None
+                }
+            )
+    return data
+
+
+def test_admin_changes_are_recorded_with_the_user(client, superuser):
+    client.force_login(superuser)
+    group = ExpertGroup.objects.get(slug="aheg-2")
+    url = admin_url(ExpertGroup, "change", group.pk)
+    data = form_data_from(client.get(url))
+    data["theme"] = "Law-enforcement cooperation and legislation (amended)"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    latest = group.history.latest()
+    assert latest.history_user == superuser
+    assert latest.theme.endswith("(amended)")
+    assert latest.prev_record.theme == "Law-enforcement cooperation and legislation"
+
+
+def test_an_officials_participant_shows_in_the_user_list(client, superuser, official_of_indonesia):
+    client.force_login(superuser)
+    page = client.get(reverse("admin:auth_user_changelist")).content.decode()
+    assert "Indonesia" in page
+    assert Official.objects.filter(user=official_of_indonesia).exists()
+    assert User.objects.count() == 2

@@ -1,0 +1,112 @@
+"""The settings module: typed environment variables that fail loudly, SQLite in WAL mode."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from bali_followup.env import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_in_a_fresh_process(expression: str, **env) -> subprocess.CompletedProcess:
+    """Import the settings with exactly `env` (plus PATH) and print `expression`."""
+    code = f"import bali_followup.settings as s; print(repr(({expression})))"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("0", False), ("On", True)])
+def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("FLAG", raw)
+    assert env_bool("FLAG") is expected
+
+
+def test_env_bool_rejects_a_typo(monkeypatch):
+    monkeypatch.setenv("FLAG", "ture")
+    with pytest.raises(ImproperlyConfigured, match="FLAG must be one of"):
+        env_bool("FLAG")
+
+
+def test_env_int_rejects_a_word(monkeypatch):
+    monkeypatch.setenv("NUMBER", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="NUMBER must be a whole number"):
+        env_int("NUMBER", 1)
+
+
+def test_env_int_and_env_list_fall_back_to_their_defaults(monkeypatch):
+    monkeypatch.delenv("NUMBER", raising=False)
+    monkeypatch.setenv("HOSTS", " a.example , ,b.example")
+    assert env_int("NUMBER", 7) == 7
+    assert env_list("HOSTS") == ["a.example", "b.example"]
+
+
+def test_without_debug_a_secret_key_is_required():
+    result = settings_in_a_fresh_process("s.DEBUG")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_with_debug_a_development_key_is_used():
+    result = settings_in_a_fresh_process(
+        "s.DEBUG, s.SECRET_KEY.startswith('django-insecure')", DEBUG="1"
+    )
+    assert result.stdout.strip() == "(True, True)"
+
+
+def test_a_bad_debug_value_stops_the_app():
+    result = settings_in_a_fresh_process("s.DEBUG", DEBUG="yes please", SECRET_KEY="k")
+    assert result.returncode != 0
+    assert "DEBUG must be one of" in result.stderr
+
+
+def test_with_no_environment_it_runs_on_sqlite_with_debug_off():
+    result = settings_in_a_fresh_process(
+        "s.DEBUG, s.DATABASES['default']['ENGINE'], s.USE_TZ", SECRET_KEY="k"
+    )
+    assert result.stdout.strip() == "(False, 'django.db.backends.sqlite3', True)"
+
+
+def test_database_url_switches_to_postgresql():
+    result = settings_in_a_fresh_process(
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME']",
+        SECRET_KEY="k",
+        DATABASE_URL="postgres://tracker:pw@127.0.0.1:5432/tracker",
+    )
+    assert result.stdout.strip() == "('django.db.backends.postgresql', 'tracker')"
+
+
+def test_an_smtp_server_is_used_when_one_is_named():
+    result = settings_in_a_fresh_process(
+        "s.MAILERS['default']['BACKEND'], s.MAILERS['default']['OPTIONS']['port']",
+        SECRET_KEY="k",
+        EMAIL_HOST="smtp.example.org",
+        EMAIL_PORT="2525",
+    )
+    assert result.stdout.strip() == "('django.core.mail.backends.smtp.EmailBackend', 2525)"
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path, django_db_blocker):
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("this run uses PostgreSQL; the WAL setting applies to SQLite only")
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    config = {**settings.DATABASES["default"], "NAME": str(tmp_path / "wal.sqlite3")}
+    wrapper = DatabaseWrapper(config, alias="wal_check")
+    try:
+        with django_db_blocker.unblock(), wrapper.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+    finally:
+        wrapper.close()
