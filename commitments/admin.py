@@ -77,6 +77,16 @@ class ParticipantAdmin(HistoryAdmin):
     search_fields = ["name", "short_name", "iso3"]
     ordering = ["statement_order", "name"]
 
+    # Models whose participant must be tracked: their autocomplete offers only those.
+    TRACKED_ONLY_FIELDS = {("progressreport", "participant"), ("official", "participant")}
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        asking_for = (request.GET.get("model_name"), request.GET.get("field_name"))
+        if asking_for in self.TRACKED_ONLY_FIELDS:
+            queryset = queryset.tracked()
+        return queryset, may_have_duplicates
+
     def get_inlines(self, request, obj):
         # Only the co-chairs and participating states and entities have officials and reports.
         return [OfficialInline, ReportInline] if obj is not None and obj.is_tracked else []

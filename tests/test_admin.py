@@ -241,3 +241,16 @@ def test_an_officials_participant_shows_in_the_user_list(client, superuser, offi
     assert "Indonesia" in page
     assert Official.objects.filter(user=official_of_indonesia).exists()
     assert User.objects.count() == 2
+
+
+def test_the_report_form_offers_only_tracked_participants(client, superuser):
+    client.force_login(superuser)
+
+    def offered(term, model_name="progressreport"):
+        params = f"app_label=commitments&model_name={model_name}&field_name=participant"
+        response = client.get(f"/admin/autocomplete/?{params}&term={term}")
+        return {item["text"] for item in response.json()["results"]}
+
+    assert offered("Ca") == {"Cambodia"}  # not Canada, an observer
+    assert offered("IOM") == set()
+    assert offered("Ca", model_name="volunteer") == {"Cambodia", "Canada"}

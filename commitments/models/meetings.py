@@ -289,16 +289,33 @@ class MeetingParticipantManager(models.Manager):
         )
 
 
-class Attendance(Sourced):
-    """A participant's attendance at an expert meeting, with its delegates where known."""
+class MeetingParticipation(Sourced):
+    """Abstract: a participant's part in an expert meeting, one row per meeting and participant.
+
+    `participant_field` names the concrete model's foreign key to the participant.
+    """
 
     participant_field = "participant"
 
     meeting = models.ForeignKey(ExpertMeeting, on_delete=models.CASCADE)
+
+    objects = MeetingParticipantManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.meeting.slug, getattr(self, self.participant_field).name)
+
+    natural_key.dependencies = ["commitments.expertmeeting", "commitments.participant"]
+
+
+class Attendance(MeetingParticipation):
+    """A participant's attendance at an expert meeting, with its delegates where known."""
+
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT)
     delegates = models.TextField(blank=True, help_text="Named officials, one per line.")
 
-    objects = MeetingParticipantManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -315,27 +332,20 @@ class Attendance(Sourced):
     def __str__(self):
         return f"{self.participant} at {self.meeting}"
 
-    def natural_key(self):
-        return (self.meeting.slug, self.participant.name)
-
-    natural_key.dependencies = ["commitments.expertmeeting", "commitments.participant"]
-
 
 ASSISTANCE_ORGANISATION_MESSAGE = "Only an organisation can assist a meeting."
 
 
-class Assistance(Sourced):
+class Assistance(MeetingParticipation):
     """An organisation's assistance to an expert meeting "according to their respective fields
     of competence" (paragraph 23), with the role it played."""
 
     participant_field = "organisation"
 
-    meeting = models.ForeignKey(ExpertMeeting, on_delete=models.CASCADE)
     # Restricted to organisations by clean() (a clear message) and by the admin's choices.
     organisation = models.ForeignKey(Participant, on_delete=models.PROTECT)
     role = models.CharField(max_length=300, help_text="What the organisation did for the meeting.")
 
-    objects = MeetingParticipantManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -351,11 +361,6 @@ class Assistance(Sourced):
 
     def __str__(self):
         return f"{self.organisation} assisting {self.meeting}"
-
-    def natural_key(self):
-        return (self.meeting.slug, self.organisation.name)
-
-    natural_key.dependencies = ["commitments.expertmeeting", "commitments.participant"]
 
     def clean(self):
         if self.organisation_id and self.organisation.kind != Participant.Kind.ORGANISATION:
