@@ -10,10 +10,12 @@ install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --locked
 
+# A developer's server: DEBUG on, so the development secret key and static serving apply.
+run: export DEBUG = true
 run: install
 	$(UV) run python manage.py migrate --noinput
 	$(UV) run python manage.py load_reference
-	DEBUG=true $(UV) run python manage.py runserver $(HOST_PORT)
+	$(UV) run python manage.py runserver $(HOST_PORT)
 
 test: install
 	$(UV) run pytest
