@@ -233,6 +233,9 @@ def test_admin_changes_are_recorded_with_the_user(client, superuser):
     assert latest.history_user == superuser
     assert latest.theme.endswith("(amended)")
     assert latest.prev_record.theme == "Law-enforcement cooperation and legislation"
+    history_page = client.get(admin_url(ExpertGroup, "history", group.pk)).content.decode()
+    assert "root" in history_page  # who
+    assert "(amended)" in history_page  # what changed
 
 
 def test_an_officials_participant_shows_in_the_user_list(client, superuser, official_of_indonesia):
