@@ -4,7 +4,7 @@
 UV := python3 -m uv
 HOST_PORT := 127.0.0.1:8000
 
-.PHONY: install run test lint format
+.PHONY: install run test browser lint format
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -15,9 +15,14 @@ run: export DEBUG = true
 run: install
 	$(UV) run python manage.py migrate --noinput
 	$(UV) run python manage.py load_reference
+	$(UV) run python manage.py seed_demo --if-empty
 	$(UV) run python manage.py runserver $(HOST_PORT)
 
-test: install
+# The browser tests drive Debian's Chromium; install it when it is missing (as root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+test: install browser
 	$(UV) run pytest
 
 lint:

@@ -109,14 +109,28 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["bali_followup.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# In production WhiteNoise serves the collected, compressed and fingerprinted files; when
+# developing and testing it serves them straight from the apps' folders (no collectstatic).
+STATIC_FROM_SOURCE = env_bool("STATIC_FROM_SOURCE", default=DEBUG)
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = STATIC_FROM_SOURCE
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if STATIC_FROM_SOURCE
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+# Progress data (reports, statuses, the matrix, exports) needs a login unless this is true;
+# reference data (the statement, participants, meetings, the deadline) is always public.
+FOLLOWUP_PUBLIC_PROGRESS = env_bool("FOLLOWUP_PUBLIC_PROGRESS", default=False)
 
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None

@@ -13,6 +13,12 @@ from commitments.management.commands.load_reference import load_reference_fixtur
 from commitments.models import Commitment, Official, Participant, ProgressReport
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests last: their live server empties the database after each test, and the
+    other tests rely on the reference data loaded once for the session."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -23,18 +29,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _fast_password_hashing(settings):
     # Deliberately slow hashing is for production; here it only slows every login down.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _static_files_from_source(settings):
-    # The manifest storage needs `collectstatic` first; tests serve and render static files
-    # from the apps' folders instead, as runserver does.
-    settings.WHITENOISE_USE_FINDERS = True
-    settings.WHITENOISE_AUTOREFRESH = True
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

@@ -52,6 +52,7 @@ def test_its_query_count_does_not_grow_with_the_participants(client):
         Participant.objects.create(
             name=f"Observer {n}", short_name=f"Obs {n}", kind="state", role="observer"
         )
-    # The founding meeting, the review meeting, its co-chairs, the ministerial meetings, the
-    # expert groups (with coordinators) and all participants: six queries.
-    assert count_queries() == before == 6
+    # For an anonymous visitor: the founding meeting, the review meeting, its co-chairs, the
+    # upcoming and recent expert and ministerial meetings (four), the ministerial meetings,
+    # the expert groups (with coordinators), all participants, and whether demo data exists.
+    assert count_queries() == before == 11

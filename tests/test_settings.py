@@ -110,3 +110,18 @@ def test_sqlite_runs_in_wal_mode(tmp_path, django_db_blocker):
             assert cursor.fetchone()[0] == "wal"
     finally:
         wrapper.close()
+
+
+def test_production_static_files_are_collected_and_fingerprinted(tmp_path):
+    collect = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "SECRET_KEY": "k", "STATIC_ROOT": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert collect.returncode == 0, collect.stderr
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/pico/pico.min.css" in manifest
+    assert list(tmp_path.glob("vendor/pico/pico.min.*.css.gz"))

@@ -59,8 +59,18 @@ class DatedMeeting(Sourced):
         return (self.slug,)
 
     def clean(self):
+        errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": END_BEFORE_START_MESSAGE})
+            errors["end_date"] = END_BEFORE_START_MESSAGE
+        if self.slug and self._slug_taken_by_other_kind():
+            errors["slug"] = "Another meeting already has this address; choose another slug."
+        if errors:
+            raise ValidationError(errors)
+
+    def _slug_taken_by_other_kind(self) -> bool:
+        """Ministerial and expert meetings share the /meetings/<slug>/ addresses."""
+        other = ExpertMeeting if isinstance(self, MinisterialMeeting) else MinisterialMeeting
+        return other.objects.filter(slug=self.slug).exists()
 
 
 FOUNDING_NEEDS_PERIOD_MESSAGE = "The founding meeting needs a review period in months."
@@ -137,6 +147,10 @@ class MinisterialMeeting(DatedMeeting):
 
     def __str__(self):
         return self.short_name
+
+    @property
+    def category(self) -> str:
+        return f"{self.get_level_display()} meeting"
 
     def clean(self):
         super().clean()
@@ -266,6 +280,10 @@ class ExpertMeeting(DatedMeeting):
 
     def __str__(self):
         return self.title
+
+    @property
+    def category(self) -> str:
+        return "Experts' meeting" if self.group_id else "Meeting across the experts' groups"
 
     def clean(self):
         super().clean()

@@ -101,6 +101,11 @@ class ProgressReport(models.Model):
         editable=False,
     )
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Synthetic data made by `seed_demo` for demonstrations, never real progress.",
+    )
 
     objects = ProgressReportQuerySet.as_manager()
     history = HistoricalRecords()

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 ISO3_MESSAGE = "The ISO 3166 code must be three capital letters, such as IDN."
@@ -83,6 +84,9 @@ class Participant(models.Model):
 
     def __str__(self):
         return self.short_name
+
+    def get_absolute_url(self):
+        return reverse("country_detail", args=[self.iso3.lower()]) if self.iso3 else ""
 
     def natural_key(self):
         return (self.name,)

@@ -1,14 +1,22 @@
+"""The dashboard: the review deadline, the participants, and (for those who may see progress)
+the status matrix, the counts per commitment, the latest reports and the meetings."""
+
 from dataclasses import dataclass, field
 
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from commitments.models import ExpertGroup, MinisterialMeeting, Participant
+from commitments.access import can_view_progress
+from commitments.charts import stacked_bars
+from commitments.models import ExpertGroup, ExpertMeeting, MinisterialMeeting, Participant
 from commitments.review import review_standing
+from commitments.status import counted_reports, status_matrix
 
 Role = Participant.Role
 Kind = Participant.Kind
+LATEST_REPORTS = 8
+MEETINGS_EACH_WAY = 5
 
 
 @dataclass
@@ -40,9 +48,37 @@ def participant_sections() -> list[ParticipantSection]:
     return sections
 
 
+def meetings_around(today):
+    """Expert and ministerial meetings: the next few and the last few, two queries each way."""
+    upcoming, recent = [], []
+    for model in (ExpertMeeting, MinisterialMeeting):
+        upcoming += model.objects.filter(start_date__gte=today).order_by("start_date")[
+            :MEETINGS_EACH_WAY
+        ]
+        recent += model.objects.filter(start_date__lt=today).order_by("-start_date")[
+            :MEETINGS_EACH_WAY
+        ]
+    upcoming.sort(key=lambda m: m.start_date)
+    recent.sort(key=lambda m: m.start_date, reverse=True)
+    return upcoming[:MEETINGS_EACH_WAY], recent[:MEETINGS_EACH_WAY]
+
+
+def progress_context():
+    matrix = status_matrix()
+    latest = (
+        counted_reports()
+        .select_related("participant", "commitment")
+        .order_by("-submitted_at", "-pk")[:LATEST_REPORTS]
+    )
+    chart_rows = [(c.code, counter) for c, counter in matrix.counts_by_commitment()]
+    return {"matrix": matrix, "latest_reports": latest, "status_chart": stacked_bars(chart_rows)}
+
+
 @require_GET
-def home(request):
-    standing = review_standing(timezone.localdate())
+def dashboard(request):
+    today = timezone.localdate()
+    standing = review_standing(today)
+    upcoming, recent = meetings_around(today)
     context = {
         "standing": standing,
         "founding_co_chairs": (
@@ -51,5 +87,9 @@ def home(request):
         "ministerial_meetings": MinisterialMeeting.objects.order_by("start_date"),
         "expert_groups": ExpertGroup.objects.select_related("coordinator").order_by("short_name"),
         "sections": participant_sections(),
+        "upcoming_meetings": upcoming,
+        "recent_meetings": recent,
     }
+    if can_view_progress(request.user):
+        context.update(progress_context())
     return render(request, "commitments/home.html", context)

@@ -1,0 +1,23 @@
+"""Who may see what. Reference data is public; progress data needs a login unless the
+deployment opts in with FOLLOWUP_PUBLIC_PROGRESS."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+
+
+def can_view_progress(user) -> bool:
+    return settings.FOLLOWUP_PUBLIC_PROGRESS or user.is_authenticated
+
+
+def progress_view(view):
+    """Send anonymous users to the login page, unless progress is public."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can_view_progress(request.user):
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,78 @@
+"""Filters of the app's list pages (django-filter)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from commitments.models import Commitment, Confidence, Participant, ProgressReport
+
+DATES_REVERSED_MESSAGE = "The “to” date is before the “from” date."
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it sends and shows dates as YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ReportFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("as_of_after"), cleaned.get("as_of_before")
+        if start and end and end < start:
+            self.add_error("as_of_before", DATES_REVERSED_MESSAGE)
+        return cleaned
+
+
+class ReportFilter(django_filters.FilterSet):
+    """Narrows the submitted reports. The date range is two filters rather than one
+    DateFromToRangeFilter so that each date input has a label of its own."""
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        help_text="Words in the narrative, the source or the participant's name.",
+    )
+    participant = django_filters.ModelChoiceFilter(
+        label="Participant",
+        queryset=Participant.objects.tracked().order_by("short_name"),
+        empty_label="All",
+    )
+    commitment = django_filters.ModelChoiceFilter(
+        label="Commitment",
+        queryset=Commitment.objects.tracked().order_by("display_order", "code"),
+        empty_label="All",
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=ProgressReport.Status.choices, empty_label="All"
+    )
+    confidence = django_filters.ChoiceFilter(
+        label="Confidence", choices=Confidence.choices, empty_label="All"
+    )
+    as_of_after = django_filters.DateFilter(
+        field_name="as_of", lookup_expr="gte", label="As of, from", widget=DateInput
+    )
+    as_of_before = django_filters.DateFilter(
+        field_name="as_of", lookup_expr="lte", label="As of, to", widget=DateInput
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["q", "participant", "commitment", "status", "confidence"]
+        form = ReportFilterForm
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(narrative__icontains=value)
+            | Q(source__icontains=value)
+            | Q(participant__name__icontains=value)
+            | Q(participant__short_name__icontains=value)
+        )
+
+    @property
+    def is_filtering(self) -> bool:
+        """Whether the request asks for any filter, valid or not (no query)."""
+        return any(self.data.get(name) for name in self.filters)

@@ -1,0 +1,145 @@
+"""The one source of truth for where participants stand: the current status of a participant
+on a commitment, the matrix as of a date, and the counts per status.
+
+How the current status is found: for each (participant, commitment) pair, an index-backed
+subquery picks the latest submitted, not superseded report with `as_of` on or before the
+date. The index `progressreport_pair_as_of` (participant, commitment, state, as_of) makes
+each pick a short index seek from the newest end, so the cost grows with the number of
+pairs (38 x 7), not with the length of the history. We chose this over a denormalised
+"current status" row because the matrix must also be shown as it stood on any past date,
+which a current-status row cannot answer; one mechanism serves both.
+
+Every page (dashboard, matrix, country, commitment, exports, review, the PDF) calls these
+functions; none recomputes a status its own way.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+
+from commitments.models import Commitment, Participant, ProgressReport
+
+Status = ProgressReport.Status
+# The order statuses are shown in: a scale, not a ranking of participants.
+STATUS_ORDER = [
+    Status.NOT_STARTED,
+    Status.LIMITED,
+    Status.SUBSTANTIAL,
+    Status.COMPLETE,
+    Status.NOT_APPLICABLE,
+]
+NO_REPORT = "no_report"
+NO_REPORT_LABEL = "No report"
+
+
+def counted_reports(as_of: datetime.date | None = None):
+    """Submitted reports that count: not superseded by a submitted correction, and speaking
+    for a date on or before `as_of` (all dates when None)."""
+    superseded = ProgressReport.objects.submitted().filter(corrects=OuterRef("pk"))
+    reports = ProgressReport.objects.submitted().filter(~Exists(superseded))
+    if as_of is not None:
+        reports = reports.filter(as_of__lte=as_of)
+    return reports
+
+
+def latest_report(participant, commitment, as_of=None):
+    """A subquery: the counted report of one pair that speaks for the latest date.
+
+    `participant` and `commitment` may be OuterRef expressions or ids."""
+    return (
+        counted_reports(as_of)
+        .filter(participant=participant, commitment=commitment)
+        .order_by("-as_of", "-submitted_at", "-pk")
+    )
+
+
+def latest_report_id(participant, commitment, as_of=None) -> Subquery:
+    return Subquery(latest_report(participant, commitment, as_of).values("pk")[:1])
+
+
+def latest_status(participant, commitment, as_of=None) -> Subquery:
+    return Subquery(latest_report(participant, commitment, as_of).values("status")[:1])
+
+
+@dataclass
+class MatrixRow:
+    participant: Participant
+    cells: list  # one ProgressReport or None per commitment, in the commitments' order
+
+
+@dataclass
+class Matrix:
+    as_of: datetime.date | None
+    commitments: list
+    rows: list = field(default_factory=list)
+
+    def counts_by_commitment(self) -> list[tuple[Commitment, Counter]]:
+        """For each commitment, how many participants stand at each status (or have none)."""
+        result = []
+        for index, commitment in enumerate(self.commitments):
+            counter = Counter(
+                row.cells[index].status if row.cells[index] else NO_REPORT for row in self.rows
+            )
+            result.append((commitment, counter))
+        return result
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(cell for row in self.rows for cell in row.cells)
+
+
+def status_matrix(as_of=None, participants=None, commitments=None) -> Matrix:
+    """Tracked participants x tracked commitments, each cell the report that counts on `as_of`.
+
+    Three queries whatever the history's length: the commitments, the participants with one
+    subquery per commitment, and the chosen reports.
+    """
+    if commitments is None:
+        commitments = list(Commitment.objects.tracked().select_related("paragraph"))
+    if participants is None:
+        participants = Participant.objects.tracked()
+    annotations = {
+        f"report_{c.pk}": latest_report_id(OuterRef("pk"), c.pk, as_of) for c in commitments
+    }
+    participants = list(participants.annotate(**annotations).order_by("short_name"))
+    report_ids = {getattr(p, f"report_{c.pk}") for p in participants for c in commitments} - {None}
+    reports = ProgressReport.objects.in_bulk(report_ids) if report_ids else {}
+    matrix = Matrix(as_of=as_of, commitments=commitments)
+    for participant in participants:
+        cells = [reports.get(getattr(participant, f"report_{c.pk}")) for c in commitments]
+        matrix.rows.append(MatrixRow(participant, cells))
+    return matrix
+
+
+def status_counts_over_time(commitment, dates) -> list[tuple[datetime.date, Counter]]:
+    """How many tracked participants stood at each status on `commitment` on each date, in
+    one query: one subquery per date."""
+    annotations = {
+        f"status_{i}": latest_status(OuterRef("pk"), commitment.pk, date)
+        for i, date in enumerate(dates)
+    }
+    rows = list(Participant.objects.tracked().annotate(**annotations).values(*annotations))
+    return [
+        (date, Counter(row[f"status_{i}"] or NO_REPORT for row in rows))
+        for i, date in enumerate(dates)
+    ]
+
+
+def with_status_counts(participants, commitments, as_of=None):
+    """Annotate each participant with `count_<status>`: on how many of `commitments` its
+    latest status is that status (`count_no_report` where it has none). Computed in the
+    database, so that tables sort by these columns there."""
+    statuses = {f"status_{c.pk}": latest_status(OuterRef("pk"), c.pk, as_of) for c in commitments}
+    counts = {}
+    for status in [*STATUS_ORDER, NO_REPORT]:
+        total = Value(0, output_field=IntegerField())
+        for name in statuses:
+            if status == NO_REPORT:
+                matches = When(**{f"{name}__isnull": True}, then=Value(1))
+            else:
+                matches = When(**{name: status}, then=Value(1))
+            total = total + Case(matches, default=Value(0), output_field=IntegerField())
+        counts[f"count_{status}"] = total
+    return participants.annotate(**statuses).annotate(**counts)

@@ -1,0 +1,156 @@
+"""Tables of the app's list pages (django-tables2). Every column sorts in the database."""
+
+import django_tables2 as tables
+from django.db.models import Case, IntegerField, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+
+from commitments.models import Confidence, ProgressReport
+from commitments.status import NO_REPORT, STATUS_ORDER
+
+
+def country_url(record):
+    """The participant's country page, or no link for one without an ISO 3166 code."""
+    return record.participant.get_absolute_url() or None
+
+
+def rank(field, values) -> Case:
+    """An expression giving each of `values` its position, so that a choice column sorts
+    in the order of its scale rather than alphabetically."""
+    whens = [When(**{field: value}, then=Value(i)) for i, value in enumerate(values)]
+    return Case(*whens, default=Value(len(values)), output_field=IntegerField())
+
+
+def order_by_rank(queryset, field, values, is_descending):
+    position = rank(field, values)
+    if is_descending:
+        return queryset.order_by(position.desc(), "-pk"), True
+    return queryset.order_by(position.asc(), "pk"), True
+
+
+def corrected_report_url(record):
+    return reverse("report_detail", args=[record.corrects_id]) if record.corrects_id else None
+
+
+class ReportTable(tables.Table):
+    """Submitted progress reports, one row each.
+
+    These columns, in this order and with these headings, are also the columns of the CSV
+    and Excel exports (commitments/exports.py), so that a download reads like the page.
+    Every column sorts in the database, and each sort ends with the primary key so that rows
+    with equal values keep one order from page to page. Status and confidence sort by their
+    scales (order_status, order_confidence), not alphabetically.
+    """
+
+    participant = tables.Column(
+        "Participant",
+        accessor="participant__name",
+        linkify=country_url,
+        order_by=("participant__name", "pk"),
+    )
+    commitment = tables.Column(
+        "Commitment",
+        accessor="commitment",
+        order_by=("commitment__display_order", "commitment__code", "pk"),
+    )
+    status = tables.Column("Status")
+    as_of = tables.Column("As of", order_by=("as_of", "pk"))
+    submitted = tables.Column("Submitted", accessor="submitted_at", order_by=("submitted_at", "pk"))
+    confidence = tables.Column("Confidence")
+    corrects = tables.Column(
+        "Corrects",
+        accessor="corrects_id",
+        linkify=corrected_report_url,
+        order_by=("corrects_id", "pk"),
+        default="—",
+    )
+    report = tables.Column(
+        "Report",
+        accessor="pk",
+        linkify=lambda record: reverse("report_detail", args=[record.pk]),
+        order_by=("pk",),
+        # The visible text is short; the accessible name says which report the link opens.
+        attrs={
+            "a": {
+                "aria-label": lambda record: (
+                    f"View report {record.pk}: {record.participant.short_name} "
+                    f"on {record.commitment.code}"
+                )
+            }
+        },
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ()  # only the columns above
+        template_name = "django_tables2/table.html"
+        attrs = {"class": "striped"}
+        # Newest first: the report that speaks for the latest date at the top.
+        order_by = "-as_of"
+        per_page = 25
+
+    def order_status(self, queryset, is_descending):
+        # The scale "Not started" to "Complete", then "Not applicable".
+        return order_by_rank(queryset, "status", STATUS_ORDER, is_descending)
+
+    def order_confidence(self, queryset, is_descending):
+        # "High" to "Low", then "Derived", as the choices list them.
+        return order_by_rank(queryset, "confidence", Confidence.values, is_descending)
+
+    def render_commitment(self, value):
+        return f"{value.code}: {value.title}"
+
+    def render_status(self, record):
+        # The label in words, never colour alone; the class is only for styling.
+        return format_html(
+            '<span class="status status-{}">{}</span>', record.status, record.get_status_display()
+        )
+
+    def render_as_of(self, value):
+        return date_format(value)
+
+    def render_submitted(self, value):
+        return date_format(timezone.localdate(value))
+
+    def render_confidence(self, record):
+        return record.get_confidence_display()
+
+    def render_report(self):
+        return "View"
+
+
+class StatusCountColumn(tables.Column):
+    def __init__(self, status, label, **kwargs):
+        super().__init__(
+            accessor=f"count_{status}",
+            verbose_name=label,
+            attrs={"td": {"class": "numeric"}},
+            **kwargs,
+        )
+
+
+class CountryTable(tables.Table):
+    """Tracked participants with how many commitments stand at each status. Sorting happens in
+    the database: the counts and the latest date are annotations, not Python properties."""
+
+    short_name = tables.Column(
+        verbose_name="Participant",
+        linkify=lambda record: record.get_absolute_url(),
+    )
+    role = tables.Column(verbose_name="Role")
+    latest_report = tables.DateColumn(verbose_name="Latest report", format="j F Y")
+
+    class Meta:
+        attrs = {"class": "striped"}
+        order_by = "short_name"
+        template_name = "django_tables2/table.html"
+        orderable = True
+
+    def __init__(self, *args, **kwargs):
+        extra = [(f"count_{s}", StatusCountColumn(s, s.label)) for s in STATUS_ORDER] + [
+            (f"count_{NO_REPORT}", StatusCountColumn(NO_REPORT, "No report"))
+        ]
+        super().__init__(*args, extra_columns=extra, **kwargs)
+        self.sequence = ["short_name", "role", *[name for name, _ in extra], "latest_report"]

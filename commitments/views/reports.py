@@ -1,0 +1,67 @@
+"""Every submitted report: a filterable, sortable table with CSV and Excel exports."""
+
+from django.core.paginator import Paginator
+from django.utils.decorators import method_decorator
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from commitments.access import progress_view
+from commitments.exports import EXPORTS
+from commitments.filters import ReportFilter
+from commitments.models import ProgressReport
+from commitments.tables import ReportTable
+
+MAX_PER_PAGE = 100
+
+
+class CappedPaginator(Paginator):
+    """django-tables2 takes ?per_page= from the request; a page of a million rows is not a
+    page, so it is capped."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, min(int(per_page), MAX_PER_PAGE), *args, **kwargs)
+
+
+@method_decorator(progress_view, name="dispatch")
+class ReportListView(SingleTableMixin, FilterView):
+    """The table pages through the filtered reports; ?export=csv or ?export=xlsx downloads
+    all of them instead, sorted as the page sorts them. An unknown export format is
+    ignored: the page is shown."""
+
+    http_method_names = ["get"]
+    table_class = ReportTable
+    table_pagination = {"paginator_class": CappedPaginator}  # 25 a page: ReportTable.Meta
+    filterset_class = ReportFilter
+    template_name = "commitments/report_list.html"
+
+    def get_queryset(self):
+        # Drafts are their authors' work in progress, never shown. The joins feed the
+        # participant and commitment columns, so that a page is a fixed number of queries.
+        return ProgressReport.objects.submitted().select_related("participant", "commitment")
+
+    @property
+    def export(self):
+        """The export function asked for, if the filters are valid. With invalid filters the
+        page is shown instead, with their errors, rather than a file of nothing."""
+        export = EXPORTS.get(self.request.GET.get("export", ""))
+        if export and (not self.filterset.is_bound or self.filterset.is_valid()):
+            return export
+        return None
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        # For the caption and the empty state: "match these filters" or "none yet".
+        table.is_filtered = self.filterset.is_filtering
+        return table
+
+    def get_table_pagination(self, table):
+        return False if self.export else super().get_table_pagination(table)
+
+    def render_to_response(self, context, **response_kwargs):
+        if export := self.export:
+            # The table has applied the page's sort to the filtered queryset.
+            return export(context["table"].data.data)
+        return super().render_to_response(context, **response_kwargs)
+
+
+report_list = ReportListView.as_view()

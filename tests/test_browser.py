@@ -1,0 +1,156 @@
+"""End-to-end tests in a real Chromium (Debian's), driven by Playwright against live_server.
+
+They skip with a reason where Chromium is not installed, except in CI (CI=true), where a
+skip would hide a broken setup, so they fail instead. Screenshots of each main page are
+saved under test-artifacts/ to be looked at.
+"""
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from commitments.demo import seed_demo
+from commitments.management.commands.load_reference import load_reference_fixtures
+from commitments.roles import ensure_secretariat_group
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+DEMO_PASSWORD = "browser-test-password"
+
+if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+    if os.environ.get("CI") == "true":
+        pytest.fail("Chromium is missing in CI: .ci/run must install it.", pytrace=False)
+    pytest.skip(
+        "Debian's Chromium is not installed (apt-get install chromium)",
+        allow_module_level=True,
+    )
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in
+# a thread with an event loop unless told it is safe, as it is here (the database set-up
+# can happen while the browser is open, so this is set before any fixture runs).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def site(live_server, settings):
+    """The live server with the reference data and the demo data, as a newcomer sees it.
+
+    live_server empties the database after each test, so the data is loaded each time, with
+    what the migrations made (the Secretariat group)."""
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # plain http here
+    ensure_secretariat_group()
+    load_reference_fixtures()
+    seed_demo(seed=7, password=DEMO_PASSWORD)
+    return live_server.url
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def log_in(page, site, username="demo-official-idn", next_path="/"):
+    page.goto(f"{site}/accounts/login/?next={next_path}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_a_viewer_logs_in_and_follows_the_dashboard_to_a_country(page, site):
+    page.goto(site + "/matrix/")
+    assert "/accounts/login/" in page.url
+    log_in(page, site, next_path="/")
+    page.wait_for_url(site + "/")
+    assert page.get_by_test_id("review-due-date").inner_text() == "28 February 2003"
+    assert page.get_by_text("Demonstration data.").is_visible()
+    assert page.locator("table.matrix tbody tr").count() == 38
+    screenshot(page, "dashboard")
+
+    page.locator("table.matrix").get_by_role("link", name="Thailand", exact=True).click()
+    page.wait_for_url("**/countries/tha/")
+    assert page.get_by_role("heading", name="Where Thailand stands").is_visible()
+    assert page.get_by_role("heading", name="History of submitted reports").is_visible()
+    screenshot(page, "country")
+
+
+def test_a_viewer_filters_the_reports_and_downloads_the_csv(page, site):
+    log_in(page, site, next_path="/reports/")
+    page.wait_for_url("**/reports/")
+    page.get_by_label("Participant").select_option(label="Indonesia")
+    page.get_by_label("Commitment").select_option(index=1)
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state()
+    rows = page.locator("table tbody tr")
+    assert rows.count() >= 1
+    assert all("Indonesia" in text for text in rows.all_inner_texts())
+    screenshot(page, "reports")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download CSV").click()
+    content = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+    table = list(csv.reader(io.StringIO(content)))
+    assert len(table) - 1 == rows.count() or len(table) - 1 > rows.count()  # all pages
+    assert all(row[0] == "Indonesia" for row in table[1:])
+
+
+def test_a_viewer_opens_the_matrix_for_a_past_date(page, site):
+    log_in(page, site, next_path="/matrix/")
+    page.wait_for_url("**/matrix/")
+    page.get_by_label("As of").fill("2003-02-28")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/matrix/?as_of=2003-02-28")
+    assert page.get_by_role("heading", name="Status matrix as of 28 February 2003").is_visible()
+    for text in page.locator("table.matrix .as-of").all_inner_texts():
+        year = int(text.split()[-1])
+        assert year <= 2003
+    screenshot(page, "matrix-2003-02-28")
+
+
+def test_the_public_pages_work_without_logging_in(page, site):
+    for path, name in [
+        ("/meetings/", "meetings"),
+        ("/meetings/bali-2003/", "meeting-bali-2003"),
+        ("/commitments/17a/", "commitment-anonymous"),
+    ]:
+        response = page.goto(site + path)
+        assert response.status == 200
+        screenshot(page, name)
+
+
+def test_the_commitment_page_has_a_chart_for_a_viewer(page, site):
+    log_in(page, site, next_path="/commitments/18/")
+    page.wait_for_url("**/commitments/18/")
+    assert page.locator("figure.chart svg").count() == 1
+    screenshot(page, "commitment")
+
+
+def test_the_layout_fits_a_phone(page, site):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, site, next_path="/countries/idn/")
+    page.wait_for_url("**/countries/idn/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390 + 1  # nothing pushes the page sideways; wide tables scroll in place
+    screenshot(page, "country-phone")

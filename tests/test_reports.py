@@ -1,0 +1,295 @@
+"""The reports page: every submitted report, filtered, sorted and paginated."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from commitments.models import Commitment, ProgressReport
+from tests.conftest import make_report
+
+pytestmark = pytest.mark.django_db
+
+Status = ProgressReport.Status
+
+
+@pytest.fixture
+def viewer(client, official_of_indonesia):
+    client.force_login(official_of_indonesia)
+    return client
+
+
+def shown(response) -> list[int]:
+    """The ids of the reports on the page, in the page's order."""
+    assert response.status_code == 200
+    return [row.record.pk for row in response.context["table"].paginated_rows]
+
+
+def text(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def test_it_sends_anonymous_users_to_login(client):
+    response = client.get("/reports/?status=limited")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/reports/%3Fstatus%3Dlimited"
+
+
+def test_it_sends_anonymous_downloads_to_login(client):
+    response = client.get("/reports/?export=csv")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_it_is_open_to_anonymous_users_when_progress_is_public(client, settings, indonesia):
+    settings.FOLLOWUP_PUBLIC_PROGRESS = True
+    report = make_report(indonesia)
+    assert shown(client.get("/reports/")) == [report.pk]
+
+
+def test_it_rejects_post(viewer):
+    assert viewer.post("/reports/").status_code == 405
+
+
+def test_it_lists_submitted_reports_and_never_drafts(viewer, indonesia, thailand):
+    submitted = make_report(indonesia, "17a")
+    make_report(thailand, "17b", submitted=False, narrative="Draft words")
+    response = viewer.get("/reports/")
+    assert shown(response) == [submitted.pk]
+    assert "Draft words" not in response.content.decode()
+    assert "1 submitted report." in text(response)
+
+
+def test_it_shows_each_column(viewer, indonesia):
+    original = make_report(indonesia, "18", as_of=datetime.date(2003, 2, 28), confidence="high")
+    correction = make_report(
+        indonesia, "18", as_of=datetime.date(2003, 2, 28), status=Status.SUBSTANTIAL,
+        corrects=original,
+    )  # fmt: skip
+    page = text(viewer.get("/reports/"))
+    commitment = Commitment.objects.get(code="18")
+    assert '<a href="/countries/idn/">Indonesia</a>' in page
+    assert f"18: {commitment.title}" in page
+    # The status in words, with a class only for styling.
+    assert '<span class="status status-substantial">Substantial</span>' in page
+    assert "28 February 2003" in page
+    assert "High" in page
+    assert f'<td ><a href="/reports/{original.pk}/">{original.pk}</a></td>' in page
+    assert (
+        f'<a aria-label="View report {correction.pk}: Indonesia on 18" '
+        f'href="/reports/{correction.pk}/">View</a>'
+    ) in page
+    # The original corrects nothing: a dash.
+    assert "<td >—</td>" in page
+
+
+def test_it_lists_the_newest_date_first(viewer, indonesia):
+    older = make_report(indonesia, as_of=datetime.date(2002, 9, 1))
+    newer = make_report(indonesia, as_of=datetime.date(2003, 3, 1))
+    assert shown(viewer.get("/reports/")) == [newer.pk, older.pk]
+
+
+@pytest.fixture
+def two_reports(indonesia, thailand):
+    """Two reports that differ in every column; `first` comes first in each ascending sort."""
+    first = make_report(
+        indonesia, "17a", status=Status.NOT_STARTED, as_of=datetime.date(2002, 6, 1),
+        confidence="high",
+    )  # fmt: skip
+    second = make_report(
+        thailand, "18", status=Status.COMPLETE, as_of=datetime.date(2003, 1, 1),
+        confidence="low",
+    )  # fmt: skip
+    return first, second
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["participant", "commitment", "status", "as_of", "submitted", "confidence", "report"],
+)
+def test_it_sorts_by_each_column_both_ways(viewer, two_reports, column):
+    first, second = two_reports
+    assert shown(viewer.get(f"/reports/?sort={column}")) == [first.pk, second.pk]
+    assert shown(viewer.get(f"/reports/?sort=-{column}")) == [second.pk, first.pk]
+
+
+def test_it_sorts_statuses_along_their_scale_not_alphabetically(viewer, indonesia):
+    complete = make_report(indonesia, status=Status.COMPLETE)
+    limited = make_report(indonesia, status=Status.LIMITED)
+    not_started = make_report(indonesia, status=Status.NOT_STARTED)
+    assert shown(viewer.get("/reports/?sort=status")) == [not_started.pk, limited.pk, complete.pk]
+
+
+def test_it_sorts_by_the_corrected_report(viewer, indonesia):
+    first_original = make_report(indonesia, "17a")
+    second_original = make_report(indonesia, "17b")
+    second_correction = make_report(indonesia, "17b", corrects=second_original)
+    first_correction = make_report(indonesia, "17a", corrects=first_original)
+    corrections = {first_correction.pk, second_correction.pk}
+
+    def order(sort):
+        return [pk for pk in shown(viewer.get(f"/reports/?sort={sort}")) if pk in corrections]
+
+    assert order("corrects") == [first_correction.pk, second_correction.pk]
+    assert order("-corrects") == [second_correction.pk, first_correction.pk]
+
+
+def test_it_ignores_an_unknown_sort(viewer, two_reports):
+    first, second = two_reports
+    assert shown(viewer.get("/reports/?sort=narrative")) == [second.pk, first.pk]
+
+
+def test_each_filter_narrows_the_rows(viewer, indonesia, thailand):
+    a = make_report(
+        indonesia, "17a", status=Status.LIMITED, as_of=datetime.date(2002, 6, 1),
+        confidence="high", narrative="A joint task force on document fraud.",
+    )  # fmt: skip
+    b = make_report(
+        thailand, "18", status=Status.COMPLETE, as_of=datetime.date(2003, 1, 1),
+        confidence="low", source="Royal Thai Police",
+    )  # fmt: skip
+    commitment_18 = Commitment.objects.get(code="18")
+    cases = {
+        f"participant={indonesia.pk}": [a],
+        f"commitment={commitment_18.pk}": [b],
+        "status=limited": [a],
+        "confidence=low": [b],
+        "as_of_after=2002-12-31": [b],
+        "as_of_before=2002-12-31": [a],
+        "as_of_after=2002-06-01&as_of_before=2002-06-01": [a],
+        "q=document+FRAUD": [a],  # the narrative, any case
+        "q=police+thai": [],  # the words together, as typed
+        "q=royal thai": [b],  # the source
+        "q=thail": [b],  # the participant's name
+        "status=limited&confidence=low": [],
+    }
+    for query, expected in cases.items():
+        assert shown(viewer.get(f"/reports/?{query}")) == [r.pk for r in expected], query
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("as_of_after=2003-13-45", "as_of_after", "Enter a valid date."),
+        ("participant=999999", "participant", "Select a valid choice."),
+        ("status=green", "status", "Select a valid choice."),
+        (
+            "as_of_after=2003-03-01&as_of_before=2003-01-01",
+            "as_of_before",
+            "The “to” date is before the “from” date.",
+        ),
+    ],
+)
+def test_it_explains_bad_filter_input(viewer, indonesia, query, field, message):
+    make_report(indonesia)
+    response = viewer.get(f"/reports/?{query}")
+    assert response.status_code == 200
+    page = text(response)
+    assert f'<small id="id_{field}_error" class="form-error" role="alert">{message}' in page
+    assert 'aria-invalid="true"' in page
+    assert "No reports are shown until the filters marked above are corrected." in page
+    assert shown(response) == []
+
+
+def test_it_does_not_offer_an_observer_in_the_participant_filter(viewer):
+    response = viewer.get("/reports/")
+    choices = [label for _, label in response.context["filter"].form.fields["participant"].choices]
+    assert "Indonesia" in choices
+    assert "Japan" in choices
+    assert "United States" not in choices  # an observer state
+    assert "IOM" not in choices
+
+
+def test_it_paginates_by_25(viewer, indonesia):
+    reports = [
+        make_report(indonesia, as_of=datetime.date(2002, 3, 1) + datetime.timedelta(days=n))
+        for n in range(30)
+    ]
+    newest_first = [r.pk for r in reversed(reports)]
+    first_page = viewer.get("/reports/")
+    assert shown(first_page) == newest_first[:25]
+    assert "30 submitted reports: 1 to 25 on this page." in text(first_page)
+    assert '<a href="?page=2" aria-label="Page 2">2</a>' in text(first_page)
+    second_page = viewer.get("/reports/?page=2")
+    assert shown(second_page) == newest_first[25:]
+    assert "30 submitted reports: 26 to 30 on this page." in text(second_page)
+
+
+def test_it_shows_the_last_page_for_a_page_past_the_end(viewer, indonesia):
+    report = make_report(indonesia)
+    assert shown(viewer.get("/reports/?page=99")) == [report.pk]
+    assert shown(viewer.get("/reports/?page=abc")) == [report.pk]
+
+
+def test_it_keeps_filters_and_sort_in_its_links(viewer, indonesia):
+    for n in range(26):
+        make_report(indonesia, as_of=datetime.date(2002, 3, 1) + datetime.timedelta(days=n))
+    page = text(viewer.get(f"/reports/?participant={indonesia.pk}&sort=as_of&page=1"))
+    query = f"participant={indonesia.pk}&amp;sort=as_of"
+    assert f'<a href="?{query}&amp;export=csv">Download CSV</a>' in page
+    assert f'<a href="?{query}&amp;export=xlsx">Download Excel</a>' in page
+    assert f'href="?{query}&amp;page=2"' in page
+    assert f'<a href="?participant={indonesia.pk}&amp;sort=-as_of">As of</a>' in page
+    # The filter form keeps the sort.
+    assert '<input type="hidden" name="sort" value="as_of">' in page
+
+
+def test_it_says_when_no_report_has_been_submitted(viewer, indonesia):
+    make_report(indonesia, submitted=False)
+    response = viewer.get("/reports/")
+    assert "No reports have been submitted yet." in text(response)
+    assert "<table" not in response.content.decode()
+
+
+def test_it_says_when_no_report_matches_the_filters(viewer, indonesia):
+    make_report(indonesia, status=Status.LIMITED)
+    response = viewer.get("/reports/?status=complete")
+    assert "No submitted reports match these filters." in text(response)
+    assert "Download CSV" not in response.content.decode()
+
+
+def test_its_caption_says_how_many_reports_match_the_filters(viewer, indonesia, thailand):
+    make_report(indonesia)
+    make_report(thailand)
+    assert "2 submitted reports." in text(viewer.get("/reports/"))
+    page = text(viewer.get(f"/reports/?participant={indonesia.pk}"))
+    assert "1 submitted report matches these filters." in page
+
+
+def test_it_shows_the_page_for_an_unknown_export_format(viewer, indonesia):
+    report = make_report(indonesia)
+    response = viewer.get("/reports/?export=pdf")
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert shown(response) == [report.pk]
+
+
+def test_its_query_count_does_not_grow_with_the_reports(viewer, indonesia, thailand):
+    commitments = list(Commitment.objects.tracked())
+
+    def add_reports(count):
+        for n in range(count):
+            make_report(
+                [indonesia, thailand][n % 2],
+                commitments[n % len(commitments)].code,
+                as_of=datetime.date(2002, 3, 1) + datetime.timedelta(days=n),
+            )
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert viewer.get("/reports/").status_code == 200
+        return len(queries)
+
+    add_reports(3)
+    few = count_queries()
+    add_reports(27)  # 30 in all: more than a page
+    # The session, its user, the count of matching reports, the page of reports with their
+    # participants and commitments, the participants and the commitments of the filter's
+    # choices, and whether there is demonstration data (for the banner): seven queries.
+    assert count_queries() == few == 7
+
+
+def test_it_caps_the_page_size_asked_for(viewer, indonesia):
+    make_report(indonesia)
+    assert viewer.get("/reports/?per_page=10").context["table"].paginator.per_page == 10
+    assert viewer.get("/reports/?per_page=100000").context["table"].paginator.per_page == 100

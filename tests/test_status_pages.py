@@ -1,0 +1,369 @@
+"""The status pages: matrix, countries, commitments, reports, meetings, and who sees them."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from commitments import services
+from commitments.models import Participant
+from tests.conftest import make_report
+
+pytestmark = pytest.mark.django_db
+
+PROGRESS_PAGES = ["/matrix/", "/countries/", "/countries/idn/"]
+PUBLIC_PAGES = ["/", "/commitments/", "/commitments/17a/", "/meetings/", "/meetings/bali-2003/"]
+
+
+def page_text(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+@pytest.fixture
+def viewer(client, official_of_indonesia):
+    client.force_login(official_of_indonesia)
+    return client
+
+
+def make_history(scale: int):
+    """`scale` reports on each of a few pairs, each pair's first report corrected once."""
+    participants = list(Participant.objects.tracked().order_by("short_name")[:6])
+    codes = ["17a", "17b", "18"]
+    for participant in participants:
+        for code in codes:
+            reports = [
+                make_report(
+                    participant,
+                    code,
+                    status="limited",
+                    as_of=datetime.date(2002, 4, 1) + datetime.timedelta(days=20 * i),
+                )
+                for i in range(scale)
+            ]
+            correction = services.report_start_correction(
+                original=reports[0], user=None, status="substantial"
+            )
+            services.report_submit(report=correction, user=None)
+            make_report(participant, code, submitted=False, status="complete")
+
+
+# Who sees what -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", PROGRESS_PAGES)
+def test_progress_pages_send_anonymous_users_to_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"/accounts/login/?next={url}"
+
+
+@pytest.mark.parametrize("url", PROGRESS_PAGES + PUBLIC_PAGES)
+def test_progress_pages_are_open_when_the_deployment_says_so(client, settings, url):
+    settings.FOLLOWUP_PUBLIC_PROGRESS = True
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_reference_pages_are_public(client, url):
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", PROGRESS_PAGES + PUBLIC_PAGES)
+def test_pages_reject_post(viewer, url):
+    assert viewer.post(url).status_code == 405
+
+
+def test_anonymous_users_see_no_progress_on_the_dashboard(client, indonesia):
+    make_report(indonesia, narrative="Secret words.")
+    page = page_text(client.get("/"))
+    assert "Log in</a> to see them" in page
+    assert "Limited" not in page
+
+
+def test_the_login_page_uses_the_projects_templates(client):
+    page = page_text(client.get("/accounts/login/?next=/matrix/"))
+    assert "Bali follow-up tracker" in page
+    assert "Please log in to continue" in page
+
+
+def test_logging_in_leads_back_to_the_page(client, official_of_indonesia):
+    response = client.post(
+        "/accounts/login/",
+        {"username": "siti", "password": "correct horse battery", "next": "/matrix/"},
+    )
+    assert response.status_code == 302
+    assert response.url == "/matrix/"
+
+
+def test_a_wrong_password_is_explained(client, official_of_indonesia):
+    response = client.post("/accounts/login/", {"username": "siti", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in page_text(response)
+
+
+def test_logout_is_post_only(viewer):
+    assert viewer.get("/accounts/logout/").status_code == 405
+    assert viewer.post("/accounts/logout/").status_code == 302
+    assert viewer.get("/matrix/").status_code == 302
+
+
+# The matrix --------------------------------------------------------------------------------------
+
+
+def test_the_matrix_shows_the_latest_report_of_each_pair(viewer, indonesia):
+    make_report(indonesia, status="limited", as_of=datetime.date(2002, 6, 1))
+    latest = make_report(indonesia, status="substantial", as_of=datetime.date(2003, 6, 1))
+    page = page_text(viewer.get("/matrix/"))
+    assert f'<a href="/reports/{latest.pk}/"><span class="status status-substantial">' in page
+    assert "as of 1 June 2003" in page
+
+
+def test_the_matrix_as_of_a_past_date_shows_what_stood_then(viewer, indonesia):
+    old = make_report(indonesia, status="limited", as_of=datetime.date(2002, 6, 1))
+    make_report(indonesia, status="substantial", as_of=datetime.date(2003, 6, 1))
+    page = page_text(viewer.get("/matrix/?as_of=2003-02-28"))
+    assert "Status matrix as of 28 February 2003" in page
+    assert f'<a href="/reports/{old.pk}/">' in page
+    assert "as of 1 June 2003" not in page
+
+
+def test_the_matrix_before_any_report_says_so(viewer, indonesia):
+    make_report(indonesia, as_of=datetime.date(2003, 6, 1))
+    page = page_text(viewer.get("/matrix/?as_of=2002-03-01"))
+    assert "No report had been submitted by 1 March 2002." in page
+
+
+def test_the_matrix_leaves_out_superseded_reports_and_drafts(viewer, indonesia):
+    original = make_report(indonesia, status="limited")
+    correction = services.report_start_correction(original=original, user=None, status="complete")
+    make_report(indonesia, "17b", submitted=False, status="complete")
+    page = page_text(viewer.get("/matrix/"))
+    assert "status-complete" not in page  # the correction is still a draft, and so is 17b
+    services.report_submit(report=correction, user=None)
+    page = page_text(viewer.get("/matrix/"))
+    assert f"/reports/{correction.pk}/" in page
+    assert f"/reports/{original.pk}/" not in page
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        ("2003-02-31", "Enter a date as YYYY-MM-DD"),
+        ("yesterday", "Enter a date as YYYY-MM-DD"),
+        ("2001-01-01", "on or after 26 February 2002"),
+        ("2999-01-01", "not in the future"),
+    ],
+)
+def test_a_bad_matrix_date_is_explained(viewer, as_of, message):
+    response = viewer.get(f"/matrix/?as_of={as_of}")
+    assert response.status_code == 200
+    page = page_text(response)
+    assert message in page
+    assert "The matrix below is as of today." in page
+
+
+def test_every_tracked_participant_has_a_row_even_without_reports(viewer):
+    page = page_text(viewer.get("/matrix/"))
+    assert page.count('<span class="status status-no_report">No report</span>') == 38 * 7
+
+
+# Countries ---------------------------------------------------------------------------------------
+
+
+def test_the_country_table_counts_statuses_per_participant(viewer, indonesia, thailand):
+    make_report(indonesia, "17a", status="complete")
+    make_report(indonesia, "17b", status="complete")
+    make_report(thailand, "17a", status="limited")
+    table = viewer.get("/countries/").context["table"]
+    rows = {row.record.short_name: row.record for row in table.rows}
+    assert (rows["Indonesia"].count_complete, rows["Indonesia"].count_no_report) == (2, 5)
+    assert rows["Thailand"].count_limited == 1
+    assert rows["Indonesia"].latest_report == datetime.date(2003, 1, 15)
+    assert len(rows) == 38
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["short_name", "role", "count_not_started", "count_limited", "count_substantial",
+     "count_complete", "count_not_applicable", "count_no_report", "latest_report"],
+)  # fmt: skip
+def test_the_country_table_sorts_by_every_column(viewer, indonesia, column):
+    make_report(indonesia, "17a", status="complete")
+    response = viewer.get(f"/countries/?sort=-{column}")
+    assert response.status_code == 200
+    values = [getattr(row.record, column) for row in response.context["table"].rows]
+    present = [v for v in values if v is not None]
+    assert present == sorted(present, reverse=True)
+
+
+def test_the_country_table_sorts_counts_in_the_database(viewer, indonesia):
+    make_report(indonesia, "17a", status="complete")
+    with CaptureQueriesContext(connection) as queries:
+        viewer.get("/countries/?sort=-count_complete")
+    assert any("ORDER BY" in q["sql"] and "CASE" in q["sql"] for q in queries)
+
+
+def test_the_country_page_accepts_lower_and_upper_case(viewer):
+    assert viewer.get("/countries/idn/").status_code == 200
+    assert viewer.get("/countries/IDN/").status_code == 200
+
+
+@pytest.mark.parametrize("code", ["xyz", "id", "1dn", "idnx"])
+def test_an_unknown_country_is_not_found(viewer, code):
+    assert viewer.get(f"/countries/{code}/").status_code == 404
+
+
+def test_the_country_page_shows_current_status_evidence_and_history(viewer, indonesia):
+    original = make_report(indonesia, status="limited", narrative="First account.")
+    correction = services.report_start_correction(
+        original=original, user=None, status="substantial", narrative="Corrected account.",
+        evidence_links="https://example.org/law-2003",
+    )  # fmt: skip
+    services.report_submit(report=correction, user=None)
+    make_report(indonesia, "17b", submitted=False, narrative="Draft words.")
+    page = page_text(viewer.get("/countries/idn/"))
+    assert "Corrected account." in page
+    assert "https://example.org/law-2003" in page
+    assert f"Correction of report #{original.pk}" in page
+    assert "Replaced by a later correction." in page
+    assert "Draft words." not in page
+
+
+def test_the_country_page_lists_groups_and_meetings(viewer):
+    page = page_text(viewer.get("/countries/nzl/"))
+    assert "Coordinates: <strong>AHEG I</strong>" in page
+    page = page_text(viewer.get("/countries/tha/"))
+    assert "Jakarta coordination meeting" in page
+
+
+def test_an_observer_has_a_page_without_progress(viewer):
+    page = page_text(viewer.get("/countries/can/"))
+    assert "only the co-chairs and the participating states and entities report progress" in page
+
+
+# Commitments -------------------------------------------------------------------------------------
+
+
+def test_the_commitment_page_shows_text_chart_and_table(viewer, indonesia):
+    make_report(indonesia, "17a", status="complete", as_of=datetime.date(2003, 3, 1))
+    response = viewer.get("/commitments/17a/")
+    page = page_text(response)
+    assert "Paragraph 17 of the Co-Chairs' Statement" in page
+    assert "<svg" in page
+    assert "<title" in page
+    assert '<span class="status status-complete">Complete</span>' in page
+    over_time = {
+        row.label: {k: n for k, _, n in row.counts} for row in response.context["chart"].rows
+    }
+    assert over_time["31 Dec 2002"]["complete"] == 0
+    assert over_time["30 Jun 2003"]["complete"] == 1
+    assert over_time["30 Jun 2003"]["no_report"] == 37
+
+
+def test_an_untracked_commitment_has_no_progress(viewer):
+    response = viewer.get("/commitments/15/")
+    assert response.status_code == 200
+    assert "not tracked" in page_text(response)
+    assert "chart" not in response.context
+
+
+def test_an_unknown_commitment_is_not_found(viewer):
+    assert viewer.get("/commitments/99z/").status_code == 404
+
+
+def test_anonymous_users_see_the_commitment_text_but_not_progress(client, indonesia):
+    make_report(indonesia, "17a", status="complete")
+    page = page_text(client.get("/commitments/17a/"))
+    assert "Developing more effective" in page
+    assert "status-complete" not in page
+
+
+# One report --------------------------------------------------------------------------------------
+
+
+def test_a_report_page_shows_the_report_and_its_correction(viewer, indonesia):
+    original = make_report(indonesia, narrative="First account.")
+    correction = services.report_start_correction(original=original, user=None)
+    services.report_submit(report=correction, user=None)
+    page = page_text(viewer.get(f"/reports/{original.pk}/"))
+    assert "First account." in page
+    assert f'corrected by <a href="/reports/{correction.pk}/">' in page
+
+
+def test_a_draft_report_is_not_shown(viewer, indonesia):
+    draft = make_report(indonesia, submitted=False)
+    assert viewer.get(f"/reports/{draft.pk}/").status_code == 404
+
+
+def test_a_report_page_needs_login(client, indonesia):
+    report = make_report(indonesia)
+    assert client.get(f"/reports/{report.pk}/").status_code == 302
+
+
+# Meetings ----------------------------------------------------------------------------------------
+
+
+def test_the_meetings_page_lists_both_kinds(client):
+    page = page_text(client.get("/meetings/"))
+    assert "Second Regional Ministerial Conference" in page
+    assert "AHEG I meeting, Bandar Seri Begawan" in page or "Bandar Seri Begawan" in page
+    assert "16–17 September 2002" in page
+
+
+def test_a_ministerial_meeting_page_keeps_both_attendance_figures(client):
+    page = page_text(client.get("/meetings/bali-2003/"))
+    assert "32 participating countries" in page
+    assert "33 member states" in page
+    assert "Hassan Wirajuda and Alexander Downer" in page
+    assert "confidence: medium" in page
+
+
+def test_an_expert_meeting_page_shows_attendance_and_assistance(client):
+    page = page_text(client.get("/meetings/jakarta-coordination-2003/"))
+    assert "26 March 2003" in page
+    assert "<strong>IOM</strong>" in page
+    assert "<strong>UNHCR</strong>" in page
+    assert "Thailand" in page
+
+
+def test_an_unknown_meeting_is_not_found(client):
+    assert client.get("/meetings/nowhere-1999/").status_code == 404
+
+
+# Query counts ------------------------------------------------------------------------------------
+
+PAGES_TO_COUNT = [
+    "/",
+    "/matrix/",
+    "/matrix/?as_of=2003-02-28",
+    "/countries/",
+    "/countries/idn/",
+    "/countries/afg/",
+    "/commitments/",
+    "/commitments/17a/",
+    "/meetings/",
+    "/meetings/aheg-1-colombo-2003/",
+    "/meetings/bali-2002/",
+]
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", PAGES_TO_COUNT)
+def test_the_query_count_does_not_grow_with_the_reports(viewer, url):
+    make_history(scale=1)
+    small = count_queries(viewer, url)
+    make_history(scale=9)  # ten times the reports in all
+    assert count_queries(viewer, url) == small
+
+
+def test_the_report_page_query_count_is_fixed(viewer, indonesia):
+    report = make_report(indonesia)
+    # session, user, the report with its participant and commitment, its correction, the
+    # demo-data flag
+    assert count_queries(viewer, f"/reports/{report.pk}/") == 5
