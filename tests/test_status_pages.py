@@ -116,7 +116,7 @@ def test_the_matrix_shows_the_latest_report_of_each_pair(viewer, indonesia):
     latest = make_report(indonesia, status="substantial", as_of=datetime.date(2003, 6, 1))
     page = page_text(viewer.get("/matrix/"))
     assert f'<a href="/reports/{latest.pk}/"><span class="status status-substantial">' in page
-    assert "as of 1 June 2003" in page
+    assert "as of </span>1 June 2003" in page
 
 
 def test_the_matrix_as_of_a_past_date_shows_what_stood_then(viewer, indonesia):
@@ -125,7 +125,7 @@ def test_the_matrix_as_of_a_past_date_shows_what_stood_then(viewer, indonesia):
     page = page_text(viewer.get("/matrix/?as_of=2003-02-28"))
     assert "Status matrix as of 28 February 2003" in page
     assert f'<a href="/reports/{old.pk}/">' in page
-    assert "as of 1 June 2003" not in page
+    assert "1 June 2003" not in page
 
 
 def test_the_matrix_before_any_report_says_so(viewer, indonesia):
@@ -256,9 +256,17 @@ def test_the_commitment_page_shows_text_chart_and_table(viewer, indonesia):
     over_time = {
         row.label: {k: n for k, _, n in row.counts} for row in response.context["chart"].rows
     }
+    # Half-year ends up to the latest date a report speaks for, and that date.
+    assert list(over_time) == ["30 Jun 2002", "31 Dec 2002", "1 Mar 2003"]
     assert over_time["31 Dec 2002"]["complete"] == 0
-    assert over_time["30 Jun 2003"]["complete"] == 1
-    assert over_time["30 Jun 2003"]["no_report"] == 37
+    assert over_time["1 Mar 2003"]["complete"] == 1
+    assert over_time["1 Mar 2003"]["no_report"] == 37
+
+
+def test_a_commitment_without_reports_says_so(viewer):
+    response = viewer.get("/commitments/17d/")
+    assert "No report on this commitment has been submitted yet." in page_text(response)
+    assert "chart" not in response.context
 
 
 def test_an_untracked_commitment_has_no_progress(viewer):

@@ -24,6 +24,7 @@ from commitments.models import (
 )
 from commitments.models.progress import EARLIEST_AS_OF
 from commitments.status import (
+    counted_reports,
     status_counts_over_time,
     status_matrix,
     with_status_counts,
@@ -137,17 +138,18 @@ def commitment_list(request):
     return render(request, "commitments/commitment_list.html", context)
 
 
-def chart_dates(today, start=datetime.date(2002, 6, 30)):
-    """Half-year ends from mid-2002 to today, and today: the points of the chart over time."""
+def chart_dates(last, start=datetime.date(2002, 6, 30)):
+    """Half-year ends from mid-2002 up to `last` (the latest date a report speaks for), and
+    `last` itself: the points of the chart over time. After `last` nothing changes."""
     dates = []
     year, month = start.year, start.month
     while True:
         date = datetime.date(year, month, 30 if month == 6 else 31)
-        if date >= today:
+        if date >= last:
             break
         dates.append(date)
         year, month = (year, 12) if month == 6 else (year + 1, 6)
-    return [*dates, today]
+    return [*dates, last]
 
 
 @require_GET
@@ -155,15 +157,12 @@ def commitment_detail(request, code):
     commitment = get_object_or_404(Commitment.objects.select_related("paragraph"), code=code)
     context = {"commitment": commitment}
     if can_view_progress(request.user) and commitment.is_tracked:
-        today = timezone.localdate()
-        over_time = status_counts_over_time(commitment, chart_dates(today))
         matrix = status_matrix(commitments=[commitment])
-        context.update(
-            {
-                "chart": stacked_bars([(d.strftime("%-d %b %Y"), c) for d, c in over_time]),
-                "rows": [(row.participant, row.cells[0]) for row in matrix.rows],
-            }
-        )
+        context["rows"] = [(row.participant, row.cells[0]) for row in matrix.rows]
+        last = counted_reports().filter(commitment=commitment).aggregate(last=Max("as_of"))["last"]
+        if last is not None:
+            over_time = status_counts_over_time(commitment, chart_dates(last))
+            context["chart"] = stacked_bars([(d.strftime("%-d %b %Y"), c) for d, c in over_time])
     return render(request, "commitments/commitment_detail.html", context)
 
 
