@@ -375,3 +375,16 @@ def test_the_report_page_query_count_is_fixed(viewer, indonesia):
     # session, user, the report with its participant and commitment, its correction, the
     # demo-data flag
     assert count_queries(viewer, f"/reports/{report.pk}/") == 5
+
+
+# Demonstration data ------------------------------------------------------------------------------
+
+DEMO_NOTICE = "<strong>Demonstration data.</strong>"
+
+
+@pytest.mark.parametrize("url", ["/", "/matrix/", "/countries/idn/", "/reports/", "/meetings/"])
+def test_every_page_says_so_while_demo_data_exists(viewer, indonesia, url):
+    make_report(indonesia)
+    assert DEMO_NOTICE not in page_text(viewer.get(url))
+    make_report(indonesia, "17b", is_demo=True)
+    assert DEMO_NOTICE in page_text(viewer.get(url))
