@@ -14,6 +14,7 @@ from commitments.models import (
     Assistance,
     Attendance,
     Commitment,
+    EvidenceFile,
     ExpertGroup,
     ExpertMeeting,
     Mechanism,
@@ -23,6 +24,7 @@ from commitments.models import (
     Participant,
     ProgressReport,
     Recommendation,
+    ReviewComment,
     Volunteer,
 )
 from commitments.services import CORRECTION_COPIED_FIELDS
@@ -362,6 +364,37 @@ class ProgressReportAdmin(HistoryAdmin):
                 reverse("admin:commitments_progressreport_add") + f"?corrects={obj.pk}"
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class ReadOnlyAdmin(HistoryAdmin):
+    """Records written only by the site's own workflow: shown, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "report", "content_type", "size", "uploaded_at"]
+    list_select_related = ["report__participant", "report__commitment"]
+    search_fields = ["original_name", "report__participant__name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a file of a submitted report is part of it; a draft's goes with it
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(ReadOnlyAdmin):
+    list_display = ["report", "kind", "author", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["report__participant", "report__commitment", "author"]
+    search_fields = ["body", "report__participant__name", "author__username"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Official)

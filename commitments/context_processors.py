@@ -3,6 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from commitments.access import can_view_progress
 from commitments.models import ProgressReport
+from commitments.permissions import is_secretariat, official_participant
 
 
 def site(request):
@@ -10,7 +11,16 @@ def site(request):
         "tracker_name": settings.SITE_NAME,
         "can_view_progress": can_view_progress(request.user),
         # Asked only by pages that render the banner, once per request.
+        "nav_roles": SimpleLazyObject(lambda: _roles(request.user)),
         "demo_data_present": SimpleLazyObject(
             lambda: ProgressReport.objects.filter(is_demo=True).exists()
         ),
+    }
+
+
+def _roles(user) -> dict:
+    """Which of the role-specific links the navigation shows (asked once per page)."""
+    return {
+        "official": official_participant(user) is not None,
+        "secretariat": is_secretariat(user),
     }

@@ -27,15 +27,9 @@ class ReportFilterForm(forms.Form):
         return cleaned
 
 
-class ReportFilter(django_filters.FilterSet):
-    """Narrows the submitted reports. The date range is two filters rather than one
-    DateFromToRangeFilter so that each date input has a label of its own."""
+class ParticipantCommitmentFilter(django_filters.FilterSet):
+    """Reports of one participant, on one commitment: the review queue's filters."""
 
-    q = django_filters.CharFilter(
-        label="Search",
-        method="search",
-        help_text="Words in the narrative, the source or the participant's name.",
-    )
     participant = django_filters.ModelChoiceFilter(
         label="Participant",
         queryset=Participant.objects.tracked().order_by("short_name"),
@@ -45,6 +39,21 @@ class ReportFilter(django_filters.FilterSet):
         label="Commitment",
         queryset=Commitment.objects.tracked().order_by("display_order", "code"),
         empty_label="All",
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["participant", "commitment"]
+
+
+class ReportFilter(ParticipantCommitmentFilter):
+    """Narrows the submitted reports. The date range is two filters rather than one
+    DateFromToRangeFilter so that each date input has a label of its own."""
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        help_text="Words in the narrative, the source or the participant's name.",
     )
     status = django_filters.ChoiceFilter(
         label="Status", choices=ProgressReport.Status.choices, empty_label="All"

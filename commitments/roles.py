@@ -1,5 +1,9 @@
-"""The Secretariat group: enters and corrects data in the admin, and creates officials'
-accounts. Made by migration 0003; callable again wherever a database was emptied (tests)."""
+"""The Secretariat group: enters and corrects data in the admin, creates officials' accounts
+and unlocks locked-out logins.
+
+`ensure_secretariat_group` is additive and tolerant: it grants what exists in the registry it
+is given, so a migration that adds models or apps calls it again (0003, 0005), and tests
+call it wherever a database was emptied."""
 
 from django.apps import apps as installed_apps
 from django.contrib.auth.management import create_permissions
@@ -8,7 +12,13 @@ SECRETARIAT = "Secretariat"
 # Submitted reports cannot be deleted whatever the permission says (the model refuses it);
 # `delete` lets the secretariat remove drafts and mistaken reference records.
 APP_ACTIONS = ["add", "change", "delete", "view"]
-USER_PERMISSIONS = [("auth", "user", ["add", "change", "view"]), ("auth", "group", ["view"])]
+OTHER_PERMISSIONS = [
+    ("auth", "user", ["add", "change", "view"]),
+    ("auth", "group", ["view"]),
+    # Unlocking a locked-out login is deleting its access attempts.
+    ("axes", "accessattempt", ["view", "delete"]),
+    ("axes", "accessfailurelog", ["view"]),
+]
 
 
 def ensure_secretariat_group(apps=installed_apps):
@@ -30,8 +40,10 @@ def ensure_secretariat_group(apps=installed_apps):
             content_type__app_label="commitments",
             codename__regex=rf"^({'|'.join(APP_ACTIONS)})_",
         )
+        # The history tables are written by django-simple-history, never by hand.
+        .exclude(content_type__model__startswith="historical")
     )
-    for app_label, model, actions in USER_PERMISSIONS:
+    for app_label, model, actions in OTHER_PERMISSIONS:
         permissions += Permission.objects.filter(
             content_type__app_label=app_label,
             content_type__model=model,

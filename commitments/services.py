@@ -1,9 +1,12 @@
 """Writes that touch more than one row: each validates fully and runs in one transaction."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from commitments.models import ProgressReport
+from commitments import notifications
+from commitments.models import EvidenceFile, ProgressReport, ReviewComment
+from commitments.models.progress import SUBMITTED_IMMUTABLE_MESSAGE
 
 # The fields a correction copies from the report it corrects, as a starting point to edit.
 CORRECTION_COPIED_FIELDS = [
@@ -18,6 +21,20 @@ CORRECTION_COPIED_FIELDS = [
 ]
 
 
+class EditConflict(Exception):
+    """Someone saved the draft after this user opened it; `current` is what is stored now."""
+
+    def __init__(self, current: ProgressReport):
+        super().__init__("The draft was changed by someone else.")
+        self.current = current
+
+
+def _record_as(instance, user):
+    # django-simple-history takes the user from the request; say it outright so that the
+    # history is right whoever calls (a view, a command, a test).
+    instance._history_user = user
+
+
 @transaction.atomic
 def report_submit(*, report: ProgressReport, user) -> ProgressReport:
     """Submit a draft. From then on it is immutable; a submitted correction supersedes the
@@ -29,15 +46,96 @@ def report_submit(*, report: ProgressReport, user) -> ProgressReport:
     report.submitted_at = timezone.now()
     # Validated as submitted, so that the constraints on submitted reports apply.
     report.full_clean()
+    _record_as(report, user)
     report.save()
+    transaction.on_commit(lambda: notifications.report_submitted(report))
     return report
+
+
+@transaction.atomic
+def report_save(
+    *,
+    report: ProgressReport,
+    user,
+    expected_version: int | None = None,
+    files=(),
+    file_types=(),
+    copy_files_from: ProgressReport | None = None,
+    submit: bool = False,
+) -> ProgressReport:
+    """Save a new or existing draft with its new evidence files, and submit it if asked.
+
+    An existing draft is locked and its version compared with the one the user started
+    from: if someone saved it since, EditConflict is raised and nothing is written.
+    """
+    if report.pk is not None:
+        stored = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        if stored.is_submitted:
+            raise ValidationError(SUBMITTED_IMMUTABLE_MESSAGE)
+        if expected_version is not None and stored.version != expected_version:
+            raise EditConflict(stored)
+        report.version = stored.version + 1
+    else:
+        report.created_by = user
+    report.full_clean()
+    _record_as(report, user)
+    report.save()
+    if copy_files_from is not None:
+        for evidence in copy_files_from.files.all():
+            _add_file(report, user, evidence.file, evidence.original_name, evidence.content_type,
+                      evidence.size)  # fmt: skip
+    for upload, content_type in zip(files, file_types, strict=True):
+        _add_file(report, user, upload, upload.name, content_type, upload.size)
+    if submit:
+        report = report_submit(report=report, user=user)
+    return report
+
+
+def _add_file(report, user, file, name, content_type, size):
+    evidence = EvidenceFile(
+        report=report,
+        file=file,
+        original_name=name[:255],
+        content_type=content_type,
+        size=size,
+        uploaded_by=user,
+    )
+    _record_as(evidence, user)
+    evidence.save()
+
+
+@transaction.atomic
+def report_delete_draft(*, report: ProgressReport, user) -> None:
+    """Delete a draft; its history rows (with who deleted it) stay."""
+    stored = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if stored.is_submitted:
+        raise ValidationError(SUBMITTED_IMMUTABLE_MESSAGE)
+    for evidence in stored.files.all():
+        _record_as(evidence, user)
+        evidence.delete()
+    _record_as(stored, user)
+    stored.delete()
 
 
 def report_start_correction(*, original: ProgressReport, user, **changes) -> ProgressReport:
     """Create a draft correction of a submitted report, copied from it with `changes` applied."""
     fields = {name: getattr(original, name) for name in CORRECTION_COPIED_FIELDS}
     fields.update(changes)
-    correction = ProgressReport(corrects=original, created_by=user, **fields)
-    correction.full_clean()
-    correction.save()
-    return correction
+    correction = ProgressReport(corrects=original, **fields)
+    return report_save(report=correction, user=user, copy_files_from=original)
+
+
+def correction_draft(original: ProgressReport) -> ProgressReport:
+    """An unsaved correction of `original`, prefilled from it, for a form to start from."""
+    fields = {name: getattr(original, name) for name in CORRECTION_COPIED_FIELDS}
+    return ProgressReport(corrects=original, **fields)
+
+
+@transaction.atomic
+def comment_add(*, report: ProgressReport, user, kind: str, body: str) -> ReviewComment:
+    comment = ReviewComment(report=report, author=user, kind=kind, body=body)
+    comment.full_clean()
+    _record_as(comment, user)
+    comment.save()
+    transaction.on_commit(lambda: notifications.comment_added(comment))
+    return comment

@@ -154,3 +154,14 @@ class CountryTable(tables.Table):
         ]
         super().__init__(*args, extra_columns=extra, **kwargs)
         self.sequence = ["short_name", "role", *[name for name, _ in extra], "latest_report"]
+
+
+class ReviewQueueTable(ReportTable):
+    """The review queue: submitted reports, newest submission first, with their comments."""
+
+    comment_count = tables.Column(verbose_name="Comments", attrs={"td": {"class": "numeric"}})
+    acknowledged = tables.BooleanColumn(verbose_name="Acknowledged", yesno="Yes,No")
+
+    class Meta(ReportTable.Meta):
+        order_by = ("-submitted",)
+        sequence = ("participant", "commitment", "status", "as_of", "submitted", "...")

@@ -3,18 +3,22 @@
 import datetime
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commitments.models import (
+    EvidenceFile,
     ExpertGroup,
     ExpertMeeting,
     Official,
     ProgressReport,
     Recommendation,
+    ReviewComment,
     Volunteer,
 )
 from tests.conftest import make_report
@@ -29,8 +33,21 @@ def one_of_everything(indonesia, official_of_indonesia):
     Recommendation.objects.create(meeting=meeting, reference="1", text="Share information.")
     Volunteer.objects.create(group=ExpertGroup.objects.get(slug="aheg-1"), participant=indonesia)
     make_report(indonesia, user=official_of_indonesia)
+    report = make_report(indonesia, "17c", user=official_of_indonesia)
     make_report(indonesia, "17b", submitted=False, user=official_of_indonesia)
+    ReviewComment.objects.create(
+        report=report, author=official_of_indonesia, kind="reply", body="Hi"
+    )
+    EvidenceFile.objects.create(
+        report=report, file="evidence/x/law.pdf", original_name="law.pdf",
+        content_type="application/pdf", size=10,
+    )  # fmt: skip
     Group.objects.create(name="Readers")
+    login = {"username": "siti", "ip_address": "127.0.0.1", "user_agent": "test",
+             "http_accept": "*/*", "path_info": "/accounts/login/"}  # fmt: skip
+    AccessAttempt.objects.create(**login, failures_since_start=1, get_data="", post_data="")
+    AccessLog.objects.create(**login)
+    AccessFailureLog.objects.create(**login, locked_out=False)
 
 
 def registered_models():
@@ -46,7 +63,11 @@ def admin_url(model, view, *args):
 def test_every_admin_page_loads_for_a_superuser(client, superuser, model):
     client.force_login(superuser)
     assert client.get(admin_url(model, "changelist")).status_code == 200
-    assert client.get(admin_url(model, "add")).status_code == 200
+    model_admin = admin.site._registry[model]
+    request = RequestFactory().get("/")
+    request.user = superuser
+    may_add = model_admin.has_add_permission(request)
+    assert client.get(admin_url(model, "add")).status_code == (200 if may_add else 403)
     instance = model.objects.order_by("pk").first()
     assert instance is not None, "each registered model needs a row for this test"
     assert client.get(admin_url(model, "change", instance.pk)).status_code == 200

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Q
+from django.test import RequestFactory
 from django.utils import timezone
 
 from commitments import demo, services
@@ -26,6 +27,12 @@ from commitments.models import (
 )
 from commitments.status import counted_reports
 from tests.conftest import make_report
+
+
+def login_request():
+    """django-axes checks every login against its request (address, path)."""
+    return RequestFactory().post("/accounts/login/")
+
 
 pytestmark = pytest.mark.django_db
 
@@ -352,7 +359,7 @@ def test_it_prints_random_passwords_once(capsys):
     assert "demonstration accounts" in output
     for username, password in first.items():
         assert output.count(password) == 1
-        assert authenticate(username=username, password=password) is not None
+        assert authenticate(login_request(), username=username, password=password) is not None
 
     seed(capsys, "--clear")
     second = passwords_in(seed(capsys))
@@ -362,7 +369,9 @@ def test_it_prints_random_passwords_once(capsys):
 def test_a_given_password_lets_the_demo_users_log_in(capsys):
     seed(capsys, "--password", "demo pass 2002")
     for username in ["demo-secretariat", "demo-official-idn", "demo-official-tha"]:
-        assert authenticate(username=username, password="demo pass 2002") is not None
+        assert (
+            authenticate(login_request(), username=username, password="demo pass 2002") is not None
+        )
 
 
 def test_existing_demo_accounts_keep_their_passwords(capsys, thailand):
@@ -371,8 +380,11 @@ def test_existing_demo_accounts_keep_their_passwords(capsys, thailand):
     output = seed(capsys, "--password", "new")
 
     assert "already exists; password unchanged" in output
-    assert authenticate(username="demo-official-tha", password="chosen earlier") is not None
-    assert authenticate(username="demo-official-tha", password="new") is None
+    assert (
+        authenticate(login_request(), username="demo-official-tha", password="chosen earlier")
+        is not None
+    )
+    assert authenticate(login_request(), username="demo-official-tha", password="new") is None
     assert Official.objects.get(user__username="demo-official-tha").participant == thailand
 
 

@@ -299,9 +299,11 @@ def test_a_report_page_shows_the_report_and_its_correction(viewer, indonesia):
     assert f'corrected by <a href="/reports/{correction.pk}/">' in page
 
 
-def test_a_draft_report_is_not_shown(viewer, indonesia):
-    draft = make_report(indonesia, submitted=False)
-    assert viewer.get(f"/reports/{draft.pk}/").status_code == 404
+def test_a_draft_is_shown_only_to_its_own_participants_officials(viewer, indonesia, thailand):
+    own = make_report(indonesia, submitted=False)
+    other = make_report(thailand, submitted=False)
+    assert viewer.get(f"/reports/{own.pk}/").status_code == 200
+    assert viewer.get(f"/reports/{other.pk}/").status_code == 404
 
 
 def test_a_report_page_needs_login(client, indonesia):
@@ -372,9 +374,11 @@ def test_the_query_count_does_not_grow_with_the_reports(viewer, url):
 
 def test_the_report_page_query_count_is_fixed(viewer, indonesia):
     report = make_report(indonesia)
-    # session, user, the report with its participant and commitment, its correction, the
-    # demo-data flag
-    assert count_queries(viewer, f"/reports/{report.pk}/") == 5
+    # session, user, the report with its participant and commitment, the viewer's official
+    # record (permission check, then cached for the navigation), its correction, its files,
+    # its history rows, its files' history rows, its comments, the demo-data flag, the
+    # viewer's groups (navigation)
+    assert count_queries(viewer, f"/reports/{report.pk}/") == 11
 
 
 # Demonstration data ------------------------------------------------------------------------------

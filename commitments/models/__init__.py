@@ -9,8 +9,9 @@ from commitments.models.meetings import (
     MinisterialMeeting,
     Volunteer,
 )
-from commitments.models.progress import Official, ProgressReport
+from commitments.models.progress import EvidenceFile, Official, ProgressReport
 from commitments.models.reference import Commitment, Paragraph, Participant
+from commitments.models.review import ReviewComment
 from commitments.models.sourcing import Confidence
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "Attendance",
     "Commitment",
     "Confidence",
+    "EvidenceFile",
     "ExpertGroup",
     "ExpertMeeting",
     "Mechanism",
@@ -27,5 +29,6 @@ __all__ = [
     "Participant",
     "ProgressReport",
     "Recommendation",
+    "ReviewComment",
     "Volunteer",
 ]

@@ -1,6 +1,7 @@
 """Progress reports: voluntary self-reporting by participants (paragraph 19), never a score."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from simple_history.models import HistoricalRecords
 
 from commitments.models.reference import Commitment, Participant
@@ -101,6 +103,9 @@ class ProgressReport(models.Model):
         editable=False,
     )
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Optimistic locking: each save of a draft bumps it; a save based on an older version is
+    # refused, so two officials editing one draft never overwrite each other silently.
+    version = models.PositiveIntegerField(default=1, editable=False)
     is_demo = models.BooleanField(
         default=False,
         editable=False,
@@ -214,6 +219,35 @@ class ProgressReport(models.Model):
         ):
             return "A correction must be for the same participant and commitment."
         return None
+
+
+def evidence_upload_path(instance, filename):
+    """A random folder per file: names never collide and cannot be guessed."""
+    return f"evidence/{uuid.uuid4().hex}/{get_valid_filename(filename)[-120:]}"
+
+
+class EvidenceFile(models.Model):
+    """A document attached to a report as evidence: PDF, Office document or image, checked by
+    its content. Stored under MEDIA_ROOT, outside the static files, and served only through a
+    view that checks permission."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=evidence_upload_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
 
 
 class Official(models.Model):

@@ -164,20 +164,3 @@ def commitment_detail(request, code):
             over_time = status_counts_over_time(commitment, chart_dates(last))
             context["chart"] = stacked_bars([(d.strftime("%-d %b %Y"), c) for d, c in over_time])
     return render(request, "commitments/commitment_detail.html", context)
-
-
-# One report -------------------------------------------------------------------------------------
-
-
-@require_GET
-@progress_view
-def report_detail(request, pk):
-    """A submitted report, with what it corrects and what corrected it. Drafts are not shown."""
-    report = get_object_or_404(
-        ProgressReport.objects.submitted().select_related(
-            "participant", "commitment", "corrects", "submitted_by"
-        ),
-        pk=pk,
-    )
-    context = {"report": report, "correction": report.corrections.submitted().first()}
-    return render(request, "commitments/report_detail.html", context)

@@ -1,0 +1,54 @@
+"""Evidence files: which kinds are accepted, judged by their content, not only by their name."""
+
+from pathlib import PurePath
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+# Detected kind (filetype's extension) -> the file-name extensions that may carry it.
+ACCEPTED_KINDS = {
+    "pdf": {"pdf"},
+    "png": {"png"},
+    "jpg": {"jpg", "jpeg"},
+    "gif": {"gif"},
+    "webp": {"webp"},
+    "doc": {"doc"},
+    "docx": {"docx"},
+    "odt": {"odt"},
+    "xls": {"xls"},
+    "xlsx": {"xlsx"},
+    "ods": {"ods"},
+    "ppt": {"ppt"},
+    "pptx": {"pptx"},
+    "odp": {"odp"},
+}
+ACCEPT_ATTRIBUTE = ",".join(f".{ext}" for exts in ACCEPTED_KINDS.values() for ext in sorted(exts))
+# Enough of the file for every signature filetype knows, the zipped Office formats included.
+HEAD_BYTES = 8192
+
+
+def validate_evidence_file(upload) -> str:
+    """Check an uploaded file; return its MIME type, or raise ValidationError saying why not."""
+    name = upload.name or "file"
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            f"{name} is {filesizeformat(upload.size)}; files may be at most "
+            f"{filesizeformat(settings.EVIDENCE_MAX_BYTES)}."
+        )
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.extension not in ACCEPTED_KINDS:
+        raise ValidationError(
+            f"{name} is not a PDF, an Office document or an image (judged by its content)."
+        )
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    if extension not in ACCEPTED_KINDS[kind.extension]:
+        raise ValidationError(
+            f"{name} holds a {kind.extension.upper()} file but its name says otherwise; "
+            "rename it to match its content."
+        )
+    return kind.mime

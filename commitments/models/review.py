@@ -1,0 +1,37 @@
+"""The secretariat's follow-up on submitted reports: comments and replies."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from commitments.models.progress import ProgressReport
+
+
+class ReviewComment(models.Model):
+    """A comment on a submitted report: the secretariat acknowledges it or asks a question;
+    the participant's officials reply. Comments are never edited: a new one follows."""
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+        QUESTION = "question", "Question"
+        REPLY = "reply", "Reply"
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on report #{self.report_id}"
+
+    def clean(self):
+        if self.report_id and not self.report.is_submitted:
+            raise ValidationError({"report": "Only a submitted report can be commented on."})

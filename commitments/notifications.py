@@ -1,0 +1,58 @@
+"""Emails: each new submission to the secretariat; each secretariat comment to the country's
+officials; each reply to the secretariat. Sent after the transaction commits, through
+Django's configured mailer (console by default, SMTP when EMAIL_HOST is set)."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.urls import reverse
+
+from commitments.roles import SECRETARIAT
+
+
+def secretariat_addresses() -> list[str]:
+    users = get_user_model().objects.filter(groups__name=SECRETARIAT, is_active=True)
+    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+
+
+def official_addresses(participant) -> list[str]:
+    users = get_user_model().objects.filter(official__participant=participant, is_active=True)
+    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+
+
+def report_url(report) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("report_detail", args=[report.pk])
+
+
+def _send(subject, body, recipients) -> int:
+    # One message per recipient, so that no one sees the others' addresses.
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
+    return send_mass_mail(messages, fail_silently=False) if messages else 0
+
+
+def report_submitted(report) -> int:
+    kind = "correction" if report.corrects_id else "report"
+    subject = f"New {kind}: {report.participant.short_name} on {report.commitment.code}"
+    body = (
+        f"{report.participant.name} submitted a progress {kind} on commitment "
+        f"{report.commitment.code} ({report.commitment.title}), as of "
+        f"{report.as_of:%-d %B %Y}: {report.get_status_display()}.\n\n"
+        f"Read it and acknowledge it or ask a question:\n{report_url(report)}\n"
+    )
+    return _send(subject, body, secretariat_addresses())
+
+
+def comment_added(comment) -> int:
+    report = comment.report
+    if comment.kind == comment.Kind.REPLY:
+        recipients = secretariat_addresses()
+        subject = f"Reply from {report.participant.short_name} on {report.commitment.code}"
+    else:
+        recipients = official_addresses(report.participant)
+        subject = f"{comment.get_kind_display()} from the secretariat on {report.commitment.code}"
+    body = (
+        f"{comment.get_kind_display()} on the report of {report.participant.name} on "
+        f"{report.commitment.code}, as of {report.as_of:%-d %B %Y}:\n\n{comment.body}\n\n"
+        f"Read and answer it here:\n{report_url(report)}\n"
+    )
+    return _send(subject, body, recipients)

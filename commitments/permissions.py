@@ -1,0 +1,119 @@
+"""Who may see and change what, checked on the server for every object, in one helper per
+kind of object. Each helper fetches the object for the current user and answers 404 when the
+user may not see it, 403 when the user may see it but not do this to it.
+
+- Submitted reports: seen by whoever may view progress; never changed (corrected instead).
+- Drafts: seen, edited, submitted and deleted only by the officials of their participant.
+- Corrections: started only by the officials of the report's participant.
+- Comments: the secretariat acknowledges or asks; the participant's officials reply.
+- Evidence files: downloaded by logged-in users who may see the report they belong to.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from commitments.access import can_view_progress
+from commitments.models import EvidenceFile, Official, Participant, ProgressReport, ReviewComment
+from commitments.roles import SECRETARIAT
+
+
+def official_participant(user) -> Participant | None:
+    """The participant this user reports for, or None (not an official, or logged out)."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_official_participant"):  # asked several times per page: one query
+        official = Official.objects.select_related("participant").filter(user=user).first()
+        user._official_participant = official.participant if official else None
+    return user._official_participant
+
+
+def is_secretariat(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_is_secretariat"):  # asked several times per page: one query
+        user._is_secretariat = user.is_superuser or user.groups.filter(name=SECRETARIAT).exists()
+    return user._is_secretariat
+
+
+def _may_see(user, report) -> bool:
+    if report.is_submitted:
+        return can_view_progress(user)
+    participant = official_participant(user)
+    return participant is not None and participant.pk == report.participant_id
+
+
+def _report(pk, queryset=None) -> ProgressReport:
+    queryset = queryset if queryset is not None else ProgressReport.objects.all()
+    report = queryset.select_related("participant", "commitment").filter(pk=pk).first()
+    if report is None:
+        raise Http404("No report has that number.")
+    return report
+
+
+def report_for_view(user, pk, queryset=None) -> ProgressReport:
+    report = _report(pk, queryset)
+    if not _may_see(user, report):
+        raise Http404("No report has that number.")
+    return report
+
+
+def report_for_edit(user, pk) -> ProgressReport:
+    """A draft the user may edit, submit or delete: one of his or her own participant's."""
+    report = report_for_view(user, pk)
+    if report.is_submitted:
+        raise PermissionDenied("A submitted report cannot be changed; record a correction.")
+    return report  # a draft the user can see is one of his or her own participant's
+
+
+def report_for_correction(user, pk) -> ProgressReport:
+    """A submitted report of the user's own participant, to correct."""
+    report = report_for_view(user, pk)
+    participant = official_participant(user)
+    if participant is None or participant.pk != report.participant_id:
+        raise PermissionDenied("Only the officials of this participant can correct its reports.")
+    if not report.is_submitted:
+        raise PermissionDenied("A draft is edited, not corrected.")
+    return report
+
+
+def comment_kinds_for(user, report) -> list[str]:
+    """The kinds of comment this user may add to this (submitted) report; empty: none."""
+    if not report.is_submitted:
+        return []
+    if is_secretariat(user):
+        return [ReviewComment.Kind.ACKNOWLEDGEMENT, ReviewComment.Kind.QUESTION]
+    participant = official_participant(user)
+    if participant is not None and participant.pk == report.participant_id:
+        return [ReviewComment.Kind.REPLY]
+    return []
+
+
+def report_for_comment(user, pk) -> ProgressReport:
+    report = report_for_view(user, pk)
+    if not comment_kinds_for(user, report):
+        raise PermissionDenied("You cannot comment on this report.")
+    return report
+
+
+def evidence_for_download(user, pk) -> EvidenceFile:
+    """Evidence files need a login even where progress is public: they are documents that
+    officials uploaded, not published data."""
+    evidence = EvidenceFile.objects.select_related("report").filter(pk=pk).first()
+    if evidence is None or not user.is_authenticated or not _may_see(user, evidence.report):
+        raise Http404("No file has that number.")
+    return evidence
+
+
+def require_secretariat(user) -> None:
+    if not is_secretariat(user):
+        raise PermissionDenied("This page is for the secretariat.")
+
+
+def check_participant_field(user, submitted_value) -> None:
+    """A form posts for the user's own participant; any other identifier in the data is an
+    attempt to write for another participant, refused outright rather than ignored."""
+    participant = official_participant(user)
+    if submitted_value not in (None, "") and (
+        participant is None or str(submitted_value).upper() != participant.iso3
+    ):
+        raise PermissionDenied("You can only report for your own participant.")

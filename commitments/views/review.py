@@ -1,0 +1,54 @@
+"""The secretariat's follow-up: the review queue, and comments on submitted reports."""
+
+import django_tables2 as tables
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from commitments import services
+from commitments.filters import ParticipantCommitmentFilter
+from commitments.forms import CommentForm
+from commitments.models import ProgressReport, ReviewComment
+from commitments.permissions import comment_kinds_for, report_for_comment, require_secretariat
+from commitments.tables import ReviewQueueTable
+from commitments.views.report import report_detail_context
+
+
+@require_GET
+@login_required
+def review_queue(request):
+    require_secretariat(request.user)
+    reports = (
+        ProgressReport.objects.submitted()
+        .select_related("participant", "commitment")
+        .annotate(
+            comment_count=Count("comments"),
+            acknowledged=Count(
+                "comments", filter=Q(comments__kind=ReviewComment.Kind.ACKNOWLEDGEMENT)
+            ),
+        )
+    )
+    filterset = ParticipantCommitmentFilter(request.GET, queryset=reports)
+    table = ReviewQueueTable(filterset.qs if filterset.is_valid() else reports.none())
+    tables.RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(request, "commitments/review_queue.html", {"filter": filterset, "table": table})
+
+
+@require_POST
+@login_required
+def comment_create(request, pk):
+    report = report_for_comment(request.user, pk)
+    form = CommentForm(request.POST, kinds=comment_kinds_for(request.user, report))
+    if form.is_valid():
+        services.comment_add(
+            report=report,
+            user=request.user,
+            kind=form.cleaned_data["kind"],
+            body=form.cleaned_data["body"],
+        )
+        messages.success(request, "Your comment was added; the people concerned are emailed.")
+        return redirect("report_detail", pk=report.pk)
+    context = report_detail_context(request, report, comment_form=form)
+    return render(request, "commitments/report_detail.html", context, status=200)

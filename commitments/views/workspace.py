@@ -1,0 +1,166 @@
+"""The focal-point official's workspace: the country's standing, drafts, reports, corrections.
+
+Every object is fetched through commitments.permissions; every write is a POST that
+redirects after success; bad input re-renders the form with its messages and writes nothing.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from commitments import services
+from commitments.forms import ReportForm
+from commitments.models import Commitment, Participant, ProgressReport
+from commitments.permissions import (
+    check_participant_field,
+    evidence_for_download,
+    official_participant,
+    report_for_correction,
+    report_for_edit,
+)
+from commitments.workspace import workspace_rows
+
+
+def _participant_or_refuse(user) -> Participant:
+    participant = official_participant(user)
+    if participant is None:
+        raise PermissionDenied("Your account is not linked to a participant.")
+    return participant
+
+
+@require_GET
+@login_required
+def workspace(request):
+    participant = official_participant(request.user)
+    if participant is None:
+        return render(request, "commitments/my/no_participant.html")
+    context = {"participant": participant, **workspace_rows(participant, timezone.localdate())}
+    return render(request, "commitments/my/workspace.html", context)
+
+
+def _save_from_form(request, form, report, **save_options):
+    """Save a valid form through the service; return the response (redirect or re-render)."""
+    submit = "submit" in request.POST
+    try:
+        saved = services.report_save(
+            report=form.instance,
+            user=request.user,
+            files=form.cleaned_data["evidence_files"],
+            file_types=form.evidence_types,
+            submit=submit,
+            **save_options,
+        )
+    except services.EditConflict as conflict:
+        form.add_error(
+            None,
+            "Someone else saved this draft while you were editing it, so your changes were not "
+            "saved. Your text is still below; compare it with the saved version, then save "
+            "again to replace it.",
+        )
+        form.data = form.data.copy()
+        form.data["version"] = conflict.current.version
+        return render(
+            request,
+            "commitments/my/report_form.html",
+            {"form": form, "report": report, "conflict": conflict.current},
+            status=409,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "commitments/my/report_form.html", {"form": form, "report": report})
+    if submit:
+        messages.success(request, "Your report was submitted. Thank you.")
+    else:
+        messages.success(
+            request, "Your draft was saved. It is not visible to others until you submit it."
+        )
+    return redirect("report_detail", pk=saved.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def report_create(request):
+    participant = _participant_or_refuse(request.user)
+    commitment = get_object_or_404(
+        Commitment.objects.tracked(), code=request.GET.get("commitment", "")
+    )
+    report = ProgressReport(participant=participant, commitment=commitment)
+    if request.method == "POST":
+        check_participant_field(request.user, request.POST.get("participant"))
+        form = ReportForm(request.POST, request.FILES, instance=report)
+        if form.is_valid():
+            return _save_from_form(request, form, report)
+    else:
+        form = ReportForm(instance=report, initial={"as_of": timezone.localdate()})
+    return render(request, "commitments/my/report_form.html", {"form": form, "report": report})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def report_edit(request, pk):
+    report = report_for_edit(request.user, pk)
+    if request.method == "POST":
+        check_participant_field(request.user, request.POST.get("participant"))
+        form = ReportForm(request.POST, request.FILES, instance=report)
+        if form.is_valid():
+            return _save_from_form(
+                request, form, report, expected_version=form.cleaned_data["version"]
+            )
+    else:
+        form = ReportForm(instance=report, initial={"version": report.version})
+    return render(request, "commitments/my/report_form.html", {"form": form, "report": report})
+
+
+@require_POST
+@login_required
+def report_delete(request, pk):
+    report = report_for_edit(request.user, pk)
+    services.report_delete_draft(report=report, user=request.user)
+    messages.success(request, f"The draft on {report.commitment.code} was deleted.")
+    return redirect("workspace")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def report_correct(request, pk):
+    original = report_for_correction(request.user, pk)
+    newer = original.corrections.submitted().first()
+    if newer is not None:
+        messages.error(request, "This report has already been corrected; correct the newest one.")
+        return redirect("report_detail", pk=newer.pk)
+    correction = services.correction_draft(original)
+    if request.method == "POST":
+        check_participant_field(request.user, request.POST.get("participant"))
+        form = ReportForm(request.POST, request.FILES, instance=correction)
+        if form.is_valid():
+            return _save_from_form(request, form, correction, copy_files_from=original)
+    else:
+        form = ReportForm(instance=correction)
+    context = {"form": form, "report": correction, "original": original}
+    return render(request, "commitments/my/report_form.html", context)
+
+
+@require_GET
+@login_required
+def evidence_download(request, pk):
+    evidence = evidence_for_download(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from the server's storage.") from None
+    # Always a download, never shown inline: an uploaded file is not trusted to render.
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+def report_form_url(code) -> str:
+    return reverse("report_create") + f"?commitment={code}"
