@@ -1,11 +1,14 @@
 """The secretariat's data entry: every model, searchable and filterable, with its history."""
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -61,7 +64,7 @@ class ReportInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["commitment", "status", "as_of", "state", "submitted_at", "corrects"]
+    fields = ["commitment", "status", "as_of", "state", "submitted_at", "corrects_id"]
     readonly_fields = fields
     ordering = ["commitment__display_order", "-as_of", "-pk"]
 
@@ -266,6 +269,17 @@ class MechanismAdmin(HistoryAdmin):
 # Progress ----------------------------------------------------------------------------------------
 
 
+class CappedCountPaginator(Paginator):
+    """Counts at most CAP rows (SELECT COUNT(*) FROM (... LIMIT CAP+1)), so a page load never
+    counts the whole reports table; past the cap the last pages are reached by filtering."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.CAP + 1].count()
+
+
 @admin.register(ProgressReport)
 class ProgressReportAdmin(HistoryAdmin):
     list_display = [
@@ -277,15 +291,16 @@ class ProgressReportAdmin(HistoryAdmin):
         "submitted_at",
         "corrects_link",
     ]
-    list_filter = ["state", "status", "commitment", "confidence", "participant__role"]
+    list_filter = ["state", "status", "commitment", "confidence", "participant__role", "is_demo"]
     # Joined in the changelist's one query; `corrects` shows only its id, so it needs no join.
     list_select_related = ["participant", "commitment"]
     search_fields = ["participant__name", "participant__short_name", "narrative"]
     autocomplete_fields = ["participant", "commitment"]
     raw_id_fields = ["corrects"]
-    date_hierarchy = "as_of"
-    # No COUNT(*) over the whole table on every page load, only over the filtered result.
+    # No COUNT(*) over the whole table on a page load: the full count is not shown and the
+    # paginator's count is capped. (No date_hierarchy either: it scans every date.)
     show_full_result_count = False
+    paginator = CappedCountPaginator
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["participant", "commitment", "status", "as_of", "corrects"]}),
@@ -355,7 +370,16 @@ class ProgressReportAdmin(HistoryAdmin):
             obj.state = ProgressReport.State.DRAFT
         super().save_model(request, obj, form, change)
         if submitting:
-            services.report_submit(report=obj, user=request.user)
+            try:
+                services.report_submit(report=obj, user=request.user)
+            except ValidationError as error:
+                # Saved, but not submitted (say, someone submitted another correction of the
+                # same report meanwhile): say so rather than fail.
+                self.message_user(
+                    request,
+                    "Saved as a draft but not submitted: " + " ".join(error.messages),
+                    level=messages.ERROR,
+                )
             obj.refresh_from_db()
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -423,6 +447,25 @@ class FollowupUserAdmin(UserAdmin):
     inlines = [OfficialUserInline]
     list_display = [*UserAdmin.list_display, "reports_for"]
     list_select_related = ["official__participant"]
+    # Only a superuser grants powers: the secretariat creates and edits officials' accounts
+    # but cannot make anyone (itself included) staff, superuser or a member of a group.
+    PRIVILEGE_FIELDS = ["is_staff", "is_superuser", "groups", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += self.PRIVILEGE_FIELDS
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
     @admin.display(description="Reports for", ordering="official__participant__short_name")
     def reports_for(self, user):

@@ -17,7 +17,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 
 from commitments.models import Commitment, Participant, ProgressReport
 
@@ -35,13 +35,8 @@ NO_REPORT_LABEL = "No report"
 
 
 def counted_reports(as_of: datetime.date | None = None):
-    """Submitted reports that count: not superseded by a submitted correction, and speaking
-    for a date on or before `as_of` (all dates when None)."""
-    superseded = ProgressReport.objects.submitted().filter(corrects=OuterRef("pk"))
-    reports = ProgressReport.objects.submitted().filter(~Exists(superseded))
-    if as_of is not None:
-        reports = reports.filter(as_of__lte=as_of)
-    return reports
+    """Submitted reports that count on `as_of`: see ProgressReportQuerySet.counted."""
+    return ProgressReport.objects.counted(as_of)
 
 
 def latest_report(participant, commitment, as_of=None):

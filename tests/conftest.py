@@ -72,3 +72,15 @@ def make_report(participant, commitment_code="17a", *, submitted=True, user=None
         report.submitted_by = user
     report.save()
     return report
+
+
+@pytest.fixture
+def secretariat_user(db):
+    """A member of the secretariat: staff, in the Secretariat group (made by a migration)."""
+    from django.contrib.auth.models import Group
+
+    user = User.objects.create_user(
+        "amir", "amir@example.org", "correct horse battery", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Secretariat"))
+    return user

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from commitments.models import (
     Assistance,
@@ -184,7 +185,7 @@ def test_a_report_cannot_speak_for_a_date_before_the_conference(indonesia):
 
 
 def test_a_report_cannot_speak_for_a_future_date(indonesia):
-    report = draft(indonesia, as_of=datetime.date.today() + datetime.timedelta(days=1))
+    report = draft(indonesia, as_of=timezone.localdate() + datetime.timedelta(days=1))
     with pytest.raises(ValidationError) as error:
         report.full_clean()
     assert messages_of(error, "as_of") == ["The date a report speaks for cannot be in the future."]
@@ -263,3 +264,11 @@ def test_models_read_well_as_strings(indonesia):
     assert str(report) == "Indonesia on 17a, as of 15 January 2003"
     assert str(Commitment.objects.get(code="18")).startswith("18: ")
     assert str(MinisterialMeeting.objects.founding()) == "Bali 2002"
+
+
+def test_a_state_needs_its_iso_code():
+    state = Participant(name="Atlantis", short_name="Atlantis", kind="state", role="observer")
+    with pytest.raises(ValidationError) as error:
+        state.full_clean()
+    assert "needs its ISO 3166 code" in messages_of(error, "iso3")[0]
+    assert_database_refuses(state)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from simple_history.models import HistoricalRecords
@@ -31,6 +31,14 @@ UNTRACKED_PARTICIPANT_MESSAGE = (
 UNTRACKED_COMMITMENT_MESSAGE = "Progress is reported only on tracked commitments."
 
 
+def superseding_corrections(as_of=None):
+    """The submitted corrections of the outer report (for Exists), counting on `as_of`."""
+    corrections = ProgressReport.objects.filter(
+        state=ProgressReport.State.SUBMITTED, corrects=OuterRef("pk")
+    )
+    return corrections if as_of is None else corrections.filter(as_of__lte=as_of)
+
+
 class ProgressReportQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(state=ProgressReport.State.SUBMITTED)
@@ -38,9 +46,16 @@ class ProgressReportQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(state=ProgressReport.State.DRAFT)
 
-    def not_superseded(self):
-        """Reports that no submitted correction has replaced."""
-        return self.exclude(corrections__state=ProgressReport.State.SUBMITTED)
+    def counted(self, as_of: datetime.date | None = None):
+        """The submitted reports that count on `as_of` (any date when None): speaking for a
+        date on or before it, and not yet replaced by a submitted correction that speaks for
+        a date on or before it. A correction that moves a report's date later replaces it
+        only from that later date; before it, the report it corrects is all there was."""
+        reports = self.submitted().filter(~Exists(superseding_corrections(as_of)))
+        return reports if as_of is None else reports.filter(as_of__lte=as_of)
+
+    def with_is_superseded(self):
+        return self.annotate(is_superseded=Exists(superseding_corrections()))
 
 
 class ProgressReport(models.Model):
@@ -169,6 +184,13 @@ class ProgressReport(models.Model):
 
     @property
     def evidence_urls(self) -> list[str]:
+        """The web links, http(s) only: clean() refuses others, and this keeps a link that
+        reached the database another way (a script, a bulk import) out of an href."""
+        urls = [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
+        return [url for url in urls if url.lower().startswith(("http://", "https://"))]
+
+    @property
+    def evidence_lines(self) -> list[str]:
         return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
 
     def is_stored_as_submitted(self) -> bool:
@@ -200,7 +222,7 @@ class ProgressReport(models.Model):
     def _invalid_evidence_links(self) -> list[str]:
         validate = URLValidator(schemes=["http", "https"])
         bad = []
-        for url in self.evidence_urls:
+        for url in self.evidence_lines:
             try:
                 validate(url)
             except ValidationError:

@@ -9,6 +9,9 @@ from simple_history.models import HistoricalRecords
 ISO3_MESSAGE = "The ISO 3166 code must be three capital letters, such as IDN."
 CO_CHAIR_MESSAGE = "Only a state can co-chair a meeting."
 ORGANISATION_ISO3_MESSAGE = "An organisation has no ISO 3166 country code."
+STATE_NEEDS_ISO3_MESSAGE = (
+    "A state or entity needs its ISO 3166 code: its pages are addressed by it."
+)
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -80,6 +83,11 @@ class Participant(models.Model):
                 name="participant_organisation_has_no_iso3",
                 violation_error_message=ORGANISATION_ISO3_MESSAGE,
             ),
+            models.CheckConstraint(
+                condition=Q(kind="organisation") | ~Q(iso3=""),
+                name="participant_state_has_iso3",
+                violation_error_message=STATE_NEEDS_ISO3_MESSAGE,
+            ),
         ]
 
     def __str__(self):
@@ -101,6 +109,8 @@ class Participant(models.Model):
             errors["iso3"] = ISO3_MESSAGE
         if self.kind == self.Kind.ORGANISATION and self.iso3:
             errors["iso3"] = ORGANISATION_ISO3_MESSAGE
+        if self.kind in self.TRACKED_KINDS and not self.iso3:
+            errors["iso3"] = STATE_NEEDS_ISO3_MESSAGE
         if self.role == self.Role.CO_CHAIR and self.kind != self.Kind.STATE:
             errors["role"] = CO_CHAIR_MESSAGE
         if errors:

@@ -1,5 +1,6 @@
 from django import template
 from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -18,3 +19,12 @@ def date_range(meeting) -> str:
     if start.year == end.year:
         return f"{format_date(start, 'j F')} – {format_date(end, 'j F Y')}"
     return f"{format_date(start, 'j F Y')} – {format_date(end, 'j F Y')}"
+
+
+@register.filter
+def participant_link(participant, label=""):
+    """A link to the participant's country page; plain text for one without a page
+    (organisations have no ISO 3166 code)."""
+    text = label or participant.short_name
+    url = participant.get_absolute_url()
+    return format_html('<a href="{}">{}</a>', url, text) if url else text

@@ -7,10 +7,11 @@ import datetime
 
 import django_tables2 as tables
 from django import forms
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Max, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET
 
 from commitments.access import can_view_progress, progress_view
@@ -18,8 +19,8 @@ from commitments.charts import stacked_bars
 from commitments.models import (
     Attendance,
     Commitment,
+    MinisterialMeeting,
     Participant,
-    ProgressReport,
     Volunteer,
 )
 from commitments.models.progress import EARLIEST_AS_OF
@@ -46,7 +47,8 @@ class AsOfForm(forms.Form):
         as_of = self.cleaned_data["as_of"]
         if as_of and as_of < EARLIEST_AS_OF:
             raise forms.ValidationError(
-                "Choose a date on or after 26 February 2002, when the Bali conference opened."
+                f"Choose a date on or after {date_format(EARLIEST_AS_OF)}, when the Bali "
+                "conference opened."
             )
         if as_of and as_of > timezone.localdate():
             raise forms.ValidationError("Choose a date that is not in the future.")
@@ -59,11 +61,14 @@ def matrix(request):
     form = AsOfForm(request.GET)
     today = timezone.localdate()
     as_of = (form.cleaned_data["as_of"] if form.is_valid() else None) or today
+    founding = MinisterialMeeting.objects.founding()
     context = {
         "form": form,
         "as_of": as_of,
         "is_today": as_of == today,
         "matrix": status_matrix(as_of=as_of),
+        "earliest": EARLIEST_AS_OF,
+        "review_due": founding.review_due_date if founding else None,
     }
     return render(request, "commitments/matrix.html", context)
 
@@ -75,8 +80,11 @@ def matrix(request):
 @progress_view
 def country_list(request):
     commitments = list(Commitment.objects.tracked())
+    # The latest date any counted report speaks for: one index-backed subquery per row, not
+    # a join over the whole history.
+    latest = counted_reports().filter(participant=OuterRef("pk")).order_by("-as_of")
     participants = with_status_counts(Participant.objects.tracked(), commitments).annotate(
-        latest_report=Max("reports__as_of", filter=Q(reports__state="submitted"))
+        latest_report=Subquery(latest.values("as_of")[:1])
     )
     table = CountryTable(participants)
     tables.RequestConfig(request, paginate=False).configure(table)
@@ -92,26 +100,23 @@ def get_participant(iso3: str) -> Participant:
 
 def report_timeline(participant):
     """All of a participant's submitted reports, newest first, each marked when superseded."""
-    corrected = ProgressReport.objects.submitted().filter(corrects=OuterRef("pk"))
     return (
         participant.reports.submitted()
-        .annotate(is_superseded=Exists(corrected))
+        .with_is_superseded()
         .select_related("commitment", "corrects")
         .order_by("-as_of", "-submitted_at", "-pk")
     )
 
 
 @require_GET
-@progress_view
 def country_detail(request, iso3):
+    """Public: who the participant is, its groups and meetings (reference data). Its status,
+    evidence and history of reports only for those who may view progress."""
     participant = get_participant(iso3)
     context = {"participant": participant}
     if participant.is_tracked:
-        matrix = status_matrix(participants=Participant.objects.filter(pk=participant.pk))
         context.update(
             {
-                "current": list(zip(matrix.commitments, matrix.rows[0].cells, strict=True)),
-                "timeline": report_timeline(participant),
                 "volunteered": Volunteer.objects.filter(participant=participant).select_related(
                     "group"
                 ),
@@ -121,6 +126,10 @@ def country_detail(request, iso3):
                 .order_by("meeting__start_date"),
             }
         )
+        if can_view_progress(request.user):
+            matrix = status_matrix(participants=Participant.objects.filter(pk=participant.pk))
+            context["current"] = list(zip(matrix.commitments, matrix.rows[0].cells, strict=True))
+            context["timeline"] = report_timeline(participant)
     return render(request, "commitments/country_detail.html", context)
 
 
@@ -162,5 +171,5 @@ def commitment_detail(request, code):
         last = counted_reports().filter(commitment=commitment).aggregate(last=Max("as_of"))["last"]
         if last is not None:
             over_time = status_counts_over_time(commitment, chart_dates(last))
-            context["chart"] = stacked_bars([(d.strftime("%-d %b %Y"), c) for d, c in over_time])
+            context["chart"] = stacked_bars([(date_format(d), c) for d, c in over_time])
     return render(request, "commitments/commitment_detail.html", context)
