@@ -46,6 +46,7 @@ class ReportForm(forms.ModelForm):
         }
         labels = {"as_of": "The date this report speaks for"}
         help_texts = {
+            "as_of": "Not in the future, and not before 26 February 2002.",
             "narrative": "What has been done, in your own words (at most 10,000 characters).",
             "evidence_links": "Web addresses of laws, agreements or reports, one per line.",
             "source": "Who or what the information comes from, e.g. the ministry.",

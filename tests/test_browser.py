@@ -160,3 +160,44 @@ def test_the_layout_fits_a_phone(page, site):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1  # nothing pushes the page sideways; wide tables scroll in place
     screenshot(page, "country-phone")
+
+
+def test_an_official_drafts_edits_and_submits_a_report(page, site, browser):
+    log_in(page, site, "demo-official-idn", next_path="/my/")
+    page.wait_for_url("**/my/")
+    assert page.get_by_role("heading", name="Indonesia: progress reports").is_visible()
+    screenshot(page, "workspace")
+
+    page.get_by_role("button", name="Report on 17d").click()
+    page.get_by_label("Status").select_option("complete")
+    page.get_by_label("The date this report speaks for").fill("2005-01-10")
+    page.get_by_label("Narrative").fill("A national campaign ran in every province.")
+    screenshot(page, "report-form")
+    page.get_by_role("button", name="Save draft").click()
+    page.wait_for_url("**/reports/*/")
+    draft_url = page.url
+    assert page.get_by_text("Only Indonesia's officials see it").is_visible()
+
+    # An official of another participant cannot reach the draft, not even by its address.
+    other = browser.new_context().new_page()
+    log_in(other, site, "demo-official-tha", next_path="/my/")
+    other.wait_for_url("**/my/")
+    assert other.goto(draft_url).status == 404
+    assert other.goto(draft_url.replace("/reports/", "/my/reports/") + "edit/").status == 404
+    other.context.close()
+
+    page.get_by_role("button", name="Edit or submit the draft").click()
+    page.get_by_label("Narrative").fill("A national campaign ran in every province, twice.")
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_url(draft_url)
+    assert page.get_by_text("Your report was submitted").is_visible()
+    assert page.get_by_text("Submitted the report").is_visible()  # the history
+
+    page.goto(site + "/")
+    row = page.locator("table.matrix tbody tr", has_text="Indonesia")
+    cell = row.locator("td").nth(3)  # 17d, the fourth commitment
+    assert "Complete" in cell.inner_text()
+    assert "10 January 2005" in cell.inner_text()
+    page.goto(site + "/countries/idn/")
+    section = page.locator("article", has_text="17d · Public awareness")
+    assert "twice" in section.inner_text()
