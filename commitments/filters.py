@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from commitments.models import Commitment, Confidence, Participant, ProgressReport
 
@@ -67,10 +67,17 @@ class ReportFilter(ParticipantCommitmentFilter):
     as_of_before = django_filters.DateFilter(
         field_name="as_of", lookup_expr="lte", label="As of, to", widget=DateInput
     )
+    # A checkbox: ticked, ?current=on; unticked, nothing sent and every report shown.
+    current = django_filters.BooleanFilter(
+        label="Only reports not replaced by a correction",
+        method="only_current",
+        widget=forms.CheckboxInput,
+        help_text="Leaves out each report that a submitted correction has replaced.",
+    )
 
     class Meta:
         model = ProgressReport
-        fields = ["q", "participant", "commitment", "status", "confidence"]
+        fields = ["q", "participant", "commitment", "status", "confidence", "current"]
         form = ReportFilterForm
 
     def search(self, queryset, name, value):
@@ -80,6 +87,14 @@ class ReportFilter(ParticipantCommitmentFilter):
             | Q(participant__name__icontains=value)
             | Q(participant__short_name__icontains=value)
         )
+
+    def only_current(self, queryset, name, value):
+        if not value:
+            return queryset
+        corrections = ProgressReport.objects.filter(
+            state=ProgressReport.State.SUBMITTED, corrects=OuterRef("pk")
+        )
+        return queryset.filter(~Exists(corrections))
 
     @property
     def is_filtering(self) -> bool:

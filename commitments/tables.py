@@ -34,6 +34,21 @@ def corrected_report_url(record):
     return reverse("report_detail", args=[record.corrects_id]) if record.corrects_id else None
 
 
+# The annotation that the reports page (commitments/views/reports.py) adds to its queryset:
+# the id of the submitted correction that replaces the report, or None.
+REPLACED_BY = "replaced_by"
+
+
+def replacing_report_url(record):
+    replaced_by = getattr(record, REPLACED_BY, None)
+    return reverse("report_detail", args=[replaced_by]) if replaced_by else None
+
+
+def commitment_text(code: str, title: str) -> str:
+    """How a report's commitment reads, on the page and in the downloads."""
+    return f"{code}: {title}"
+
+
 class ReportTable(tables.Table):
     """Submitted progress reports, one row each.
 
@@ -42,6 +57,11 @@ class ReportTable(tables.Table):
     Every column sorts in the database, and each sort ends with the primary key so that rows
     with equal values keep one order from page to page. Status and confidence sort by their
     scales (order_status, order_confidence), not alphabetically.
+
+    "Replaced by" reads the `replaced_by` annotation of the reports page's queryset, so that
+    whoever adds up a download can leave out the reports a correction has replaced. A table
+    given reports without that annotation (the review queue's) leaves the column out, rather
+    than show a dash in every row and fail when sorted by it.
     """
 
     participant = tables.Column(
@@ -64,6 +84,13 @@ class ReportTable(tables.Table):
         accessor="corrects_id",
         linkify=corrected_report_url,
         order_by=("corrects_id", "pk"),
+        default="—",
+    )
+    replaced_by = tables.Column(
+        "Replaced by",
+        accessor=REPLACED_BY,
+        linkify=replacing_report_url,
+        order_by=(REPLACED_BY, "pk"),
         default="—",
     )
     report = tables.Column(
@@ -91,6 +118,12 @@ class ReportTable(tables.Table):
         order_by = "-as_of"
         per_page = 25
 
+    def __init__(self, data=None, *args, exclude=None, **kwargs):
+        query = getattr(data, "query", None)
+        if query is not None and REPLACED_BY not in query.annotations:
+            exclude = (*(exclude or self._meta.exclude or ()), REPLACED_BY)
+        super().__init__(data, *args, exclude=exclude, **kwargs)
+
     def order_status(self, queryset, is_descending):
         # The scale "Not started" to "Complete", then "Not applicable".
         return order_by_rank(queryset, "status", STATUS_ORDER, is_descending)
@@ -100,7 +133,7 @@ class ReportTable(tables.Table):
         return order_by_rank(queryset, "confidence", Confidence.values, is_descending)
 
     def render_commitment(self, value):
-        return f"{value.code}: {value.title}"
+        return commitment_text(value.code, value.title)
 
     def render_status(self, record):
         # The label in words, never colour alone; the class is only for styling.
@@ -145,8 +178,13 @@ class CountryTable(tables.Table):
     class Meta:
         attrs = {"class": "striped"}
         order_by = "short_name"
-        template_name = "django_tables2/table.html"
+        template_name = "includes/table.html"
         orderable = True
+
+    caption = (
+        "Tracked participants and, for each status, on how many commitments their latest "
+        "report stands there. Sorting is not a ranking."
+    )
 
     def __init__(self, *args, **kwargs):
         extra = [(f"count_{s}", StatusCountColumn(s, s.label)) for s in STATUS_ORDER] + [
@@ -162,6 +200,10 @@ class ReviewQueueTable(ReportTable):
     comment_count = tables.Column(verbose_name="Comments", attrs={"td": {"class": "numeric"}})
     acknowledged = tables.BooleanColumn(verbose_name="Acknowledged", yesno="Yes,No")
 
+    caption = "Submitted reports, newest submission first."
+    empty_text = "No submitted report matches."
+
     class Meta(ReportTable.Meta):
+        template_name = "includes/table.html"
         order_by = ("-submitted",)
         sequence = ("participant", "commitment", "status", "as_of", "submitted", "...")

@@ -6,6 +6,7 @@ import io
 import itertools
 import time
 import tracemalloc
+import zipfile
 
 import pytest
 from django.utils import timezone
@@ -70,15 +71,22 @@ def reports(indonesia, thailand):
     return original, correction, other
 
 
+def replaced_by(report) -> str:
+    """The id of the submitted correction that replaces the report, or empty."""
+    correction = report.corrections.filter(state=ProgressReport.State.SUBMITTED).first()
+    return str(correction.pk) if correction else ""
+
+
 def expected_row(report) -> list[str]:
     return [
         report.participant.name,
-        report.commitment.code,
+        f"{report.commitment.code}: {report.commitment.title}",
         report.get_status_display(),
         report.as_of.isoformat(),
         timezone.localdate(report.submitted_at).isoformat(),
         report.get_confidence_display(),
         str(report.corrects_id or ""),
+        replaced_by(report),
         f"/reports/{report.pk}/",
         report.narrative,
         report.source,
@@ -90,7 +98,7 @@ def test_its_header_is_the_tables_headings_then_narrative_and_source(viewer, rep
     headings = table_headings(page)
     assert headings == [
         "Participant", "Commitment", "Status", "As of", "Submitted", "Confidence", "Corrects",
-        "Report",
+        "Replaced by", "Report",
     ]  # fmt: skip
     assert csv_rows(viewer.get("/reports/?export=csv"))[0] == headings + EXTRA_HEADINGS
     assert xlsx_rows(viewer.get("/reports/?export=xlsx"))[0] == headings + EXTRA_HEADINGS
@@ -109,6 +117,39 @@ def test_the_csv_has_every_submitted_report_as_plain_text_newest_first(viewer, r
         expected_row(other), expected_row(correction), expected_row(original),
     ]  # fmt: skip
     assert expected_row(correction)[6] == str(original.pk)
+    assert expected_row(original)[7] == str(correction.pk)
+
+
+def test_each_download_says_which_correction_replaced_a_report(viewer, reports):
+    original, correction, other = reports
+    # A draft correction replaces nothing until it is submitted.
+    make_report(other.participant, "18", submitted=False, corrects=other)
+    expected = [
+        ["Replaced by", "Corrects"],
+        ["", ""],  # other
+        ["", str(original.pk)],  # correction
+        [str(correction.pk), ""],  # original
+    ]
+    for export in ("csv", "xlsx"):
+        rows = (csv_rows if export == "csv" else xlsx_rows)(
+            viewer.get(f"/reports/?export={export}")
+        )
+        assert [[row[7], row[6]] for row in rows] == expected, export
+    # Only the reports that no correction replaced: the rows to add up.
+    rows = csv_rows(viewer.get("/reports/?current=on&export=csv"))[1:]
+    assert rows == [expected_row(other), expected_row(correction)]
+    assert xlsx_rows(viewer.get("/reports/?current=on&export=xlsx"))[1:] == rows
+
+
+def test_the_commitment_reads_as_on_the_page(viewer, reports):
+    on_page = [
+        row.get_cell("commitment")
+        for row in viewer.get("/reports/").context["table"].paginated_rows
+    ]
+    title = Commitment.objects.get(code="17a").title
+    assert on_page[1:] == [f"17a: {title}", f"17a: {title}"]
+    assert [row[1] for row in csv_rows(viewer.get("/reports/?export=csv"))[1:]] == on_page
+    assert [row[1] for row in xlsx_rows(viewer.get("/reports/?export=xlsx"))[1:]] == on_page
 
 
 def test_the_csv_has_the_filtered_rows_of_every_page_sorted_like_the_page(viewer, indonesia):
@@ -124,10 +165,11 @@ def test_the_csv_has_the_filtered_rows_of_every_page_sorted_like_the_page(viewer
     assert rows[25:] == [expected_row(report) for report in on_page_2]
 
 
-@pytest.mark.parametrize(
-    "query",
-    ["status=complete", "confidence=high", "q=brunei", "as_of_before=2002-12-31", "sort=status"],
-)
+QUERIES = ["status=complete", "confidence=high", "q=brunei", "as_of_before=2002-12-31"]
+QUERIES += ["sort=status", "current=on", "sort=replaced_by", "sort=-replaced_by"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
 def test_each_download_follows_the_filters_and_sort(viewer, reports, query):
     on_page = [
         expected_row(row.record)
@@ -180,15 +222,34 @@ def test_the_csv_neutralises_formulas(viewer, formula_reports):
     ]
 
 
-def test_the_excel_file_neutralises_formulas(viewer, formula_reports):
+def test_the_excel_file_holds_formula_like_text_as_text_exactly(viewer, formula_reports):
+    """Every cell is a string cell, which Excel shows and never evaluates: the text needs no
+    apostrophe, and has none."""
     sheet = xlsx_sheet(viewer.get("/reports/?export=xlsx"))
     cells = [row[-2:] for row in sheet.iter_rows(min_row=2)]
     assert [[cell.value for cell in row] for row in cells] == [
-        ["'=1+1", "'@SUM(A1:A9)"],
-        ["'-", "'-42"],
-        ["'+1", "'=HYPERLINK(x)"],
+        ["=1+1", "@SUM(A1:A9)"],
+        ["-", "-42"],
+        ["+1", "=HYPERLINK(x)"],
     ]
-    assert {cell.data_type for row in cells for cell in row} == {"s"}
+    every_cell = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert {cell.data_type for cell in every_cell} == {"s"}  # none is "f", a formula
+    assert len(every_cell) > 6
+
+
+def test_the_excel_file_has_no_formula_cells(viewer, reports, formula_reports):
+    content = b"".join(viewer.get("/reports/?export=xlsx").streaming_content)
+    sheet = load_workbook(io.BytesIO(content))["Reports"]
+    assert not [
+        cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"
+    ]
+    # Nor any formula element in the file itself: every cell is an inline string.
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        xml = package.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml
+    assert "<f " not in xml
+    # The header and six reports, eleven columns.
+    assert xml.count("<c ") == xml.count('t="inlineStr"') == 7 * 11
 
 
 def test_the_excel_file_has_the_same_rows_as_the_csv(viewer, reports):
@@ -205,8 +266,9 @@ def test_the_excel_file_has_the_same_rows_as_the_csv(viewer, reports):
 
 def test_the_excel_file_drops_characters_excel_cannot_hold(viewer, indonesia):
     make_report(indonesia, narrative="\x01=1+1 after a control character")
-    rows = xlsx_rows(viewer.get("/reports/?export=xlsx"))
-    assert rows[1][-2] == "'=1+1 after a control character"
+    sheet = xlsx_sheet(viewer.get("/reports/?export=xlsx"))
+    cell = sheet.cell(row=2, column=sheet.max_column - 1)
+    assert (cell.value, cell.data_type) == ("=1+1 after a control character", "s")
 
 
 def test_an_empty_download_has_the_header_only(viewer, indonesia):

@@ -50,7 +50,7 @@ def test_its_query_count_does_not_grow_with_the_participants(client):
     before = count_queries()
     for n in range(20):
         Participant.objects.create(
-            name=f"Observer {n}", short_name=f"Obs {n}", kind="state", role="observer"
+            name=f"Observer {n}", short_name=f"Obs {n}", kind="organisation", role="observer"
         )
     # For an anonymous visitor: the founding meeting, the review meeting, its co-chairs, the
     # upcoming and recent expert and ministerial meetings (four), the ministerial meetings,

@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from commitments.models import Commitment, ProgressReport
+from commitments.tables import ReportTable
+from commitments.views.reports import MAX_PER_PAGE
 from tests.conftest import make_report
 
 pytestmark = pytest.mark.django_db
@@ -75,13 +77,14 @@ def test_it_shows_each_column(viewer, indonesia):
     assert '<span class="status status-substantial">Substantial</span>' in page
     assert "28 February 2003" in page
     assert "High" in page
-    assert f'<td ><a href="/reports/{original.pk}/">{original.pk}</a></td>' in page
+    # The correction corrects the original, and nothing replaces it: a dash.
+    assert f'<td ><a href="/reports/{original.pk}/">{original.pk}</a></td><td >—</td>' in page
     assert (
         f'<a aria-label="View report {correction.pk}: Indonesia on 18" '
         f'href="/reports/{correction.pk}/">View</a>'
     ) in page
-    # The original corrects nothing: a dash.
-    assert "<td >—</td>" in page
+    # The original corrects nothing, a dash, and the correction replaces it.
+    assert f'<td >—</td><td ><a href="/reports/{correction.pk}/">{correction.pk}</a></td>' in page
 
 
 def test_it_lists_the_newest_date_first(viewer, indonesia):
@@ -133,6 +136,63 @@ def test_it_sorts_by_the_corrected_report(viewer, indonesia):
 
     assert order("corrects") == [first_correction.pk, second_correction.pk]
     assert order("-corrects") == [second_correction.pk, first_correction.pk]
+
+
+def test_it_says_which_correction_replaced_a_report(viewer, indonesia, thailand):
+    original = make_report(indonesia, "17a", as_of=datetime.date(2002, 9, 1))
+    correction = make_report(indonesia, "17a", as_of=datetime.date(2002, 9, 2), corrects=original)
+    other = make_report(thailand, "18", as_of=datetime.date(2002, 9, 3))
+    # A draft correction replaces nothing until it is submitted.
+    make_report(thailand, "18", submitted=False, corrects=other)
+    rows = viewer.get("/reports/?sort=as_of").context["table"].paginated_rows
+    assert [row.get_cell_value("replaced_by") for row in rows] == [correction.pk, None, None]
+    assert [row.get_cell("replaced_by") for row in rows][1:] == ["—", "—"]
+
+
+def test_it_sorts_by_the_replacing_report(viewer, indonesia, thailand):
+    first_original = make_report(indonesia, "17a")
+    second_original = make_report(thailand, "17b")
+    first_correction = make_report(indonesia, "17a", corrects=first_original)
+    second_correction = make_report(thailand, "17b", corrects=second_original)
+    originals = {first_original.pk, second_original.pk}
+
+    def order(sort):
+        return [pk for pk in shown(viewer.get(f"/reports/?sort={sort}")) if pk in originals]
+
+    assert first_correction.pk < second_correction.pk
+    assert order("replaced_by") == [first_original.pk, second_original.pk]
+    assert order("-replaced_by") == [second_original.pk, first_original.pk]
+
+
+def test_the_current_filter_leaves_out_replaced_reports(viewer, indonesia, thailand):
+    original = make_report(indonesia, "17a", as_of=datetime.date(2002, 9, 1))
+    correction = make_report(indonesia, "17a", as_of=datetime.date(2002, 9, 2), corrects=original)
+    other = make_report(thailand, "18", as_of=datetime.date(2002, 9, 3))
+    make_report(thailand, "18", submitted=False, corrects=other)  # a draft replaces nothing
+    assert shown(viewer.get("/reports/?sort=as_of")) == [original.pk, correction.pk, other.pk]
+    response = viewer.get("/reports/?sort=as_of&current=on")
+    assert shown(response) == [correction.pk, other.pk]
+    page = text(response)
+    assert "2 submitted reports match these filters." in page
+    # A checkbox with its label, ticked as asked.
+    assert (
+        '<label for="id_current"><input type="checkbox" name="current" '
+        'aria-describedby="id_current_helptext" id="id_current" checked> '
+        "Only reports not replaced by a correction</label>"
+    ) in page
+    # Unticked, the filter is not applied.
+    assert 'id="id_current" checked' not in text(viewer.get("/reports/"))
+
+
+def test_a_table_of_reports_without_the_replaced_by_annotation_leaves_the_column_out(indonesia):
+    """As the review queue's table (a ReportTable) is given them: it can neither show nor
+    sort the column, so the column is not there."""
+    report = make_report(indonesia)
+    table = ReportTable(ProgressReport.objects.all(), order_by="replaced_by")
+    assert "replaced_by" not in table.columns
+    assert table.order_by == ()  # the sort by it is ignored, as an unknown one is
+    assert [row.record.pk for row in table.rows] == [report.pk]
+    assert "replaced_by" in ReportTable.base_columns
 
 
 def test_it_ignores_an_unknown_sort(viewer, two_reports):
@@ -269,11 +329,16 @@ def test_its_query_count_does_not_grow_with_the_reports(viewer, indonesia, thail
 
     def add_reports(count):
         for n in range(count):
-            make_report(
+            report = make_report(
                 [indonesia, thailand][n % 2],
                 commitments[n % len(commitments)].code,
                 as_of=datetime.date(2002, 3, 1) + datetime.timedelta(days=n),
             )
+            if n % 3 == 0:  # corrected: "Replaced by" shows the correction
+                make_report(
+                    report.participant, report.commitment.code, as_of=report.as_of,
+                    corrects=report,
+                )  # fmt: skip
 
     def count_queries():
         with CaptureQueriesContext(connection) as queries:
@@ -284,7 +349,8 @@ def test_its_query_count_does_not_grow_with_the_reports(viewer, indonesia, thail
     few = count_queries()
     add_reports(27)  # 30 in all: more than a page
     # The session, its user, the count of matching reports, the page of reports with their
-    # participants and commitments, the participants and the commitments of the filter's
+    # participants, commitments and replacing corrections (one query: joins and a
+    # subquery), the participants and the commitments of the filter's
     # choices, whether there is demonstration data (for the banner), and the viewer's
     # official record and groups (for the navigation): nine queries.
     assert count_queries() == few == 9
@@ -294,3 +360,29 @@ def test_it_caps_the_page_size_asked_for(viewer, indonesia):
     make_report(indonesia)
     assert viewer.get("/reports/?per_page=10").context["table"].paginator.per_page == 10
     assert viewer.get("/reports/?per_page=100000").context["table"].paginator.per_page == 100
+
+
+@pytest.mark.parametrize(
+    ("per_page", "expected"),
+    [
+        ("-5", 1),  # was a 500: a negative slice of the queryset
+        ("-1", 1),
+        ("1", 1),
+        ("0", 25),  # not a page size: the table's own
+        ("100", MAX_PER_PAGE),
+        ("101", MAX_PER_PAGE),
+        ("9" * 30, MAX_PER_PAGE),
+        ("abc", 25),  # junk is ignored
+        ("1e3", 25),
+        ("", 25),
+    ],
+)
+def test_it_clamps_any_page_size_asked_for(viewer, indonesia, per_page, expected):
+    reports = [
+        make_report(indonesia, as_of=datetime.date(2002, 3, 1) + datetime.timedelta(days=n))
+        for n in range(3)
+    ]
+    response = viewer.get("/reports/", {"per_page": per_page})
+    assert response.status_code == 200
+    assert response.context["table"].paginator.per_page == expected
+    assert shown(response) == [r.pk for r in reversed(reports)][:expected]

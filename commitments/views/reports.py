@@ -1,6 +1,7 @@
 """Every submitted report: a filterable, sortable table with CSV and Excel exports."""
 
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.utils.decorators import method_decorator
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -9,17 +10,23 @@ from commitments.access import progress_view
 from commitments.exports import EXPORTS
 from commitments.filters import ReportFilter
 from commitments.models import ProgressReport
-from commitments.tables import ReportTable
+from commitments.tables import REPLACED_BY, ReportTable
 
 MAX_PER_PAGE = 100
 
 
+def page_size(per_page) -> int:
+    """?per_page= as a page size from 1 to MAX_PER_PAGE: a page of a million rows is not a
+    page, and one of no rows or fewer is not one either."""
+    return max(1, min(int(per_page), MAX_PER_PAGE))
+
+
 class CappedPaginator(Paginator):
-    """django-tables2 takes ?per_page= from the request; a page of a million rows is not a
-    page, so it is capped."""
+    """django-tables2 takes ?per_page= from the request and ignores what is not a whole
+    number (and 0, for which it uses the table's 25); the rest is clamped."""
 
     def __init__(self, object_list, per_page, *args, **kwargs):
-        super().__init__(object_list, min(int(per_page), MAX_PER_PAGE), *args, **kwargs)
+        super().__init__(object_list, page_size(per_page), *args, **kwargs)
 
 
 @method_decorator(progress_view, name="dispatch")
@@ -36,8 +43,17 @@ class ReportListView(SingleTableMixin, FilterView):
 
     def get_queryset(self):
         # Drafts are their authors' work in progress, never shown. The joins feed the
-        # participant and commitment columns, so that a page is a fixed number of queries.
-        return ProgressReport.objects.submitted().select_related("participant", "commitment")
+        # participant and commitment columns, and "Replaced by" is a subquery of the same
+        # query (a report has at most one submitted correction: a unique constraint), so
+        # that a page is a fixed number of queries and the column sorts in the database.
+        replacing_correction = ProgressReport.objects.filter(
+            state=ProgressReport.State.SUBMITTED, corrects=OuterRef("pk")
+        ).values("pk")[:1]
+        return (
+            ProgressReport.objects.submitted()
+            .select_related("participant", "commitment")
+            .annotate(**{REPLACED_BY: Subquery(replacing_correction)})
+        )
 
     @property
     def export(self):
