@@ -5,6 +5,13 @@ report is marked `is_demo`, its source says it is demonstration data, and its na
 neutral template about the commitment, never about the country. `clear_demo()` removes
 exactly what `seed_demo()` added and never touches the reference data.
 
+The demo accounts are the members of the "Demonstration accounts" group: `seed_demo()` puts
+each account it creates there, refuses to run if a user who is not a member already has a
+demo username (it never takes over someone's account), and `clear_demo()` removes members
+only. An account that real records name (as the author of a report or comment, or as the
+user who made a change in a history row or the admin log) is kept, so that those records
+still say who did what.
+
 The output is a function of the seed alone: participants and commitments are taken in a fixed
 order, and each (participant, commitment) pair draws from its own `random.Random`, seeded from
 the seed and the pair's natural keys, so a pair's history does not depend on the database's
@@ -16,19 +23,33 @@ import random
 import secrets
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
-from django.db import transaction
-from django.db.models import ProtectedError
-from django.db.models.functions import Coalesce
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import router, transaction
+from django.db.models import CharField, ProtectedError, RestrictedError
+from django.db.models.deletion import Collector
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from commitments.models import Commitment, Confidence, Official, Participant, ProgressReport
+from commitments.models import (
+    Commitment,
+    Confidence,
+    EvidenceFile,
+    Official,
+    Participant,
+    ProgressReport,
+    ReviewComment,
+)
 from commitments.roles import SECRETARIAT
 
 DEFAULT_SEED = 2002
 MAX_SCALE = 100
 SOURCE = "Demonstration data (seed_demo)"
-SECRETARIAT_GROUP = SECRETARIAT  # created by migration 0003
+# Its members are the accounts seed_demo created, and the only ones clear_demo removes.
+DEMO_ACCOUNTS_GROUP = "Demonstration accounts"
 
 # Submitted histories speak for dates in this window, whatever the scale: at MAX_SCALE a pair
 # has at most 4 * MAX_SCALE reports, fewer than the window's 1,037 days.
@@ -40,6 +61,7 @@ SECRETARIAT_USERNAME = "demo-secretariat"
 OFFICIALS = [("demo-official-idn", "IDN"), ("demo-official-tha", "THA")]
 DEMO_USERNAMES = [SECRETARIAT_USERNAME, *(username for username, _ in OFFICIALS)]
 
+# With `gaps`, a few pairs are left without any report, to show what an empty cell looks like.
 GAP_PARTICIPANTS = 2  # participants left without any report on a few commitments
 GAP_COMMITMENTS = (2, 3)  # how many commitments each of them leaves unreported
 NOT_APPLICABLE_SHARE = 0.02
@@ -90,14 +112,16 @@ class DemoDataPresent(Exception):
 
 
 class DemoSetupError(Exception):
-    """The database lacks something the demonstration data needs."""
+    """The database lacks something the demonstration data needs, or holds something in its
+    way (a user who is not a demo account but has a demo username)."""
 
 
 @dataclass
 class DemoAccount:
     username: str
     role: str
-    password: str | None  # None: the account already existed, and its password was kept
+    # None: a demo account kept by an earlier clear_demo(), whose password was kept.
+    password: str | None
 
 
 @dataclass
@@ -116,9 +140,14 @@ class DemoResult:
 class ClearResult:
     reports: int = 0
     history_rows: int = 0
+    comments: int = 0  # review comments on demonstration reports, whoever wrote them
+    files: int = 0  # evidence files attached to demonstration reports
     users: int = 0
     officials: int = 0
-    kept_users: list[str] = field(default_factory=list)  # still referenced by other data
+    kept_users: list[str] = field(default_factory=list)  # real reports or comments refer to them
+    # Named as the user who made a change in real history rows or the admin log: kept, so
+    # that those still say who it was, but they can no longer log in.
+    deactivated_users: list[str] = field(default_factory=list)
 
 
 def demo_data_present() -> bool:
@@ -127,10 +156,12 @@ def demo_data_present() -> bool:
 
 @transaction.atomic
 def seed_demo(
-    *, seed: int = DEFAULT_SEED, scale: int = 1, password: str | None = None
+    *, seed: int = DEFAULT_SEED, scale: int = 1, password: str | None = None, gaps: bool = False
 ) -> DemoResult:
-    """Add the demo accounts and a synthetic history of reports for every tracked pair (but a
-    few deliberate gaps). Raises DemoDataPresent if demonstration reports already exist."""
+    """Add the demo accounts and a synthetic history of submitted reports for every tracked
+    pair; with `gaps`, a few pairs are left without any report. Raises DemoDataPresent if
+    demonstration reports already exist, and DemoSetupError (having written nothing) if the
+    database is not ready or a user who is not a demo account has a demo username."""
     if not 1 <= scale <= MAX_SCALE:
         raise ValueError(f"The scale must be between 1 and {MAX_SCALE}.")
     if demo_data_present():
@@ -140,7 +171,7 @@ def seed_demo(
 
     participants = list(Participant.objects.tracked().order_by("name"))
     commitments = list(Commitment.objects.tracked().order_by("code"))
-    plan = _plan(random.Random(seed), participants, commitments)
+    plan = _plan(random.Random(seed), participants, commitments, gaps=gaps)
     result.gaps = sorted((p.short_name, c.code) for p, c in plan.gaps)
 
     histories = []
@@ -182,8 +213,26 @@ def seed_demo(
 
 @transaction.atomic
 def clear_demo() -> ClearResult:
-    """Remove the demonstration reports, their history rows and the demo accounts."""
+    """Remove the demonstration reports with their comments, files and history rows, and the
+    demo accounts (the members of the "Demonstration accounts" group) that nothing real names."""
     result = ClearResult()
+    # Admin log entries are deleted with their user; an account whose entries are about
+    # anything but demonstration reports has to stay. Decided now, while those reports exist.
+    admin_logged = _admin_logged(_demo_accounts_group())
+
+    # Comments and files on demonstration reports go with them, whoever wrote them, and so do
+    # their history rows (including the "-" rows the deletes below write). Comments are
+    # PROTECT: they go first. Their history rows are found through the reports, so before those.
+    on_demo_reports = {"report__is_demo": True}
+    stored_files = set(
+        EvidenceFile.history.filter(**on_demo_reports).values_list("file", flat=True)
+    )
+    result.comments = ReviewComment.objects.filter(**on_demo_reports).delete()[0]
+    result.files = EvidenceFile.objects.filter(**on_demo_reports).delete()[0]
+    for model in (ReviewComment, EvidenceFile):
+        result.history_rows += model.history.filter(**on_demo_reports).delete()[0]
+    transaction.on_commit(lambda: _delete_stored_files(stored_files))
+
     # Submitted reports are never deleted by users: the model's delete() refuses it. Demo
     # reports are the one exception (they were never anyone's report), and queryset deletes
     # do not call the model's delete(). `corrects` is PROTECT, so corrections go before the
@@ -193,22 +242,117 @@ def clear_demo() -> ClearResult:
     while uncorrected.exists():
         result.reports += uncorrected.delete()[0]
     # The deletes above also wrote "-" history rows, which are demo rows as well.
-    result.history_rows = ProgressReport.history.model.objects.filter(is_demo=True).delete()[0]
+    result.history_rows += ProgressReport.history.filter(is_demo=True).delete()[0]
 
-    official_history = Official.history.model.objects
-    for user in User.objects.filter(username__in=DEMO_USERNAMES).order_by("username"):
-        user_id = user.pk
-        try:
-            with transaction.atomic():
-                deleted = user.delete()[1]
-        except ProtectedError:
-            # Someone used the demo account to enter real reports; they stay, and so does it.
-            result.kept_users.append(user.username)
-            continue
-        result.users += 1
-        result.officials += deleted.get(Official._meta.label, 0)
-        result.history_rows += official_history.filter(user_id=user_id).delete()[0]
+    _clear_demo_accounts(admin_logged, result)
     return result
+
+
+# Clearing the demo accounts ---------------------------------------------------------------------
+
+
+def _demo_accounts_group() -> Group | None:
+    return Group.objects.filter(name=DEMO_ACCOUNTS_GROUP).first()
+
+
+def _clear_demo_accounts(admin_logged: set[int], result: ClearResult) -> None:
+    group = _demo_accounts_group()
+    if group is None:
+        return
+    pending = []
+    for user in group.user_set.order_by("username"):
+        if _referenced_by_data(user):
+            # Someone used the demo account to enter real reports or comments; they stay, and
+            # so does it.
+            result.kept_users.append(user.username)
+        else:
+            pending.append(user)
+
+    # Deleting an account deletes its Official's history rows, which may be the only ones
+    # naming another demo account (the demo secretariat edited a demo official): go round
+    # until no more can go.
+    official_history = Official.history.model.objects
+    removed = True
+    while removed:
+        removed = False
+        for user in list(pending):
+            if user.pk in admin_logged or _named_in_history(user):
+                continue
+            user_id = user.pk
+            deleted = user.delete()[1]
+            result.users += 1
+            result.officials += deleted.get(Official._meta.label, 0)
+            result.history_rows += official_history.filter(user_id=user_id).delete()[0]
+            pending.remove(user)
+            removed = True
+
+    # Deleting these would blank the "who" of real history rows (history_user is SET_NULL),
+    # or delete real admin log entries: they stay, in the group, but cannot log in.
+    for user in pending:
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "password"])
+        result.deactivated_users.append(user.username)
+
+    if not group.user_set.exists():
+        group.delete()
+
+
+def _referenced_by_data(user: User) -> bool:
+    """Whether deleting the user is refused: reports, comments or files refer to it."""
+    try:
+        Collector(using=router.db_for_write(User)).collect([user])
+    except (ProtectedError, RestrictedError):
+        return True
+    return False
+
+
+def _named_in_history(user: User) -> bool:
+    """Whether a history row that is not demonstration data names the user as the one who
+    made the change. The demo reports' rows are gone by now, with their comments' and files';
+    the rows of the user's own Official go with it."""
+    for model in apps.get_models():
+        try:
+            model._meta.get_field("history_user")
+        except FieldDoesNotExist:
+            continue  # not a history model
+        rows = model.objects.filter(history_user=user)
+        if model is ProgressReport.history.model:
+            rows = rows.exclude(is_demo=True)
+        elif model is Official.history.model:
+            rows = rows.exclude(user_id=user.pk)
+        if rows.exists():
+            return True
+    return False
+
+
+def _admin_logged(group: Group | None) -> set[int]:
+    """The demo accounts with admin log entries about anything but demonstration reports."""
+    if group is None:
+        return set()
+    demo_report_ids = ProgressReport.objects.filter(is_demo=True).values_list(
+        Cast("pk", CharField())
+    )
+    about_demo_reports = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(ProgressReport),
+        object_id__in=demo_report_ids,
+    )
+    entries = LogEntry.objects.filter(user__groups=group).exclude(pk__in=about_demo_reports)
+    return set(entries.values_list("user_id", flat=True))
+
+
+def _delete_stored_files(names: set[str]) -> None:
+    """Delete the stored files of the demo reports' evidence, unless a file is still named by
+    another report's evidence (a correction copies its original's files) or its history."""
+    storage = EvidenceFile._meta.get_field("file").storage
+    for name in sorted(names):
+        if not name:
+            continue
+        if EvidenceFile.objects.filter(file=name).exists():
+            continue
+        if EvidenceFile.history.filter(file=name).exists():
+            continue
+        storage.delete(name)
 
 
 # The plan: which pairs are left out, not applicable, corrected ----------------------------------
@@ -222,11 +366,12 @@ class _Plan:
     corrected: set = field(default_factory=set)
 
 
-def _plan(rng: random.Random, participants, commitments) -> _Plan:
+def _plan(rng: random.Random, participants, commitments, *, gaps: bool) -> _Plan:
     plan = _Plan(rng=rng)
-    for participant in rng.sample(participants, GAP_PARTICIPANTS):
-        for commitment in rng.sample(commitments, rng.randint(*GAP_COMMITMENTS)):
-            plan.gaps.add((participant, commitment))
+    if gaps:
+        for participant in rng.sample(participants, GAP_PARTICIPANTS):
+            for commitment in rng.sample(commitments, rng.randint(*GAP_COMMITMENTS)):
+                plan.gaps.add((participant, commitment))
     pairs = [(p, c) for p in participants for c in commitments if (p, c) not in plan.gaps]
     plan.na = set(rng.sample(pairs, max(1, round(NOT_APPLICABLE_SHARE * len(pairs)))))
     reported = [pair for pair in pairs if pair not in plan.na]
@@ -367,41 +512,71 @@ def _backdate_updated_at(reports: list[ProgressReport]) -> None:
 
 
 def _demo_accounts(password: str | None, result: DemoResult):
-    """The secretariat officer and the two officials, created if missing (an existing account
-    keeps its password). Returns the secretariat user and {participant: official user}."""
+    """The secretariat officer and the two officials, created and put in the "Demonstration
+    accounts" group. Returns the secretariat user and {participant: official user}.
+
+    A demo account kept by an earlier clear_demo() is used again: with its password if it
+    can still log in, with a new one if it was deactivated. A user outside the group with a
+    demo username is someone else's account: DemoSetupError, before anything is written."""
     try:
-        group = Group.objects.get(name=SECRETARIAT_GROUP)
+        secretariat_group = Group.objects.get(name=SECRETARIAT)
     except Group.DoesNotExist:
         raise DemoSetupError(
-            f'The "{SECRETARIAT_GROUP}" group is missing; run `manage.py migrate` first.'
+            f'The "{SECRETARIAT}" group is missing; run `manage.py migrate` first.'
         ) from None
-    secretariat = _account(
-        SECRETARIAT_USERNAME, "secretariat (staff, Secretariat group)", password, result
-    )
-    secretariat.is_staff = True
-    secretariat.save(update_fields=["is_staff"])
-    secretariat.groups.add(group)
-
-    officials = {}
+    participants = {}
     for username, iso3 in OFFICIALS:
         try:
-            participant = Participant.objects.tracked().get(iso3=iso3)
+            participants[username] = Participant.objects.tracked().get(iso3=iso3)
         except Participant.DoesNotExist:
             raise DemoSetupError(
                 f"No tracked participant with the code {iso3}; run `manage.py load_reference`."
             ) from None
-        user = _account(username, f"focal-point official for {participant}", password, result)
+    others = list(
+        User.objects.filter(username__in=DEMO_USERNAMES)
+        .exclude(groups__name=DEMO_ACCOUNTS_GROUP)
+        .order_by("username")
+        .values_list("username", flat=True)
+    )
+    if others:
+        names = ", ".join(others)
+        raise DemoSetupError(
+            f"A user that is not a demonstration account already has the username {names}. "
+            "seed_demo does not take over existing accounts: nothing was added and that user "
+            "was left as it is. Rename it, or, if an earlier seed_demo created it, add it to "
+            f'the "{DEMO_ACCOUNTS_GROUP}" group or delete it; then run seed_demo again.'
+        )
+    group, _ = Group.objects.get_or_create(name=DEMO_ACCOUNTS_GROUP)
+
+    secretariat = _account(
+        SECRETARIAT_USERNAME, "secretariat (staff, Secretariat group)", password, group, result
+    )
+    secretariat.is_staff = True
+    secretariat.save(update_fields=["is_staff"])
+    secretariat.groups.add(secretariat_group)
+
+    officials = {}
+    for username, participant in participants.items():
+        role = f"focal-point official for {participant}"
+        user = _account(username, role, password, group, result)
         Official.objects.get_or_create(user=user, defaults={"participant": participant})
         officials[participant] = user
     return secretariat, officials
 
 
-def _account(username, role, password, result: DemoResult) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is not None:
+def _account(username, role, password, group: Group, result: DemoResult) -> User:
+    user = User.objects.filter(username=username, groups=group).first()
+    if user is not None and user.is_active and user.has_usable_password():
         result.accounts.append(DemoAccount(username, role, None))
         return user
     password = password or secrets.token_urlsafe(12)
-    user = User.objects.create_user(username, password=password)
+    if user is None:
+        user = User.objects.create_user(username, password=password)
+        user.groups.add(group)
+    else:
+        # Deactivated by clear_demo() because real history rows name it; a demo account again.
+        user.is_active = True
+        user.set_password(password)
+        user.save(update_fields=["is_active", "password"])
     result.accounts.append(DemoAccount(username, role, password))
     return user

@@ -5,9 +5,12 @@ import datetime
 import itertools
 
 import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Q
@@ -17,6 +20,7 @@ from django.utils import timezone
 from commitments import demo, services
 from commitments.models import (
     Commitment,
+    EvidenceFile,
     ExpertGroup,
     ExpertMeeting,
     MinisterialMeeting,
@@ -24,6 +28,7 @@ from commitments.models import (
     Paragraph,
     Participant,
     ProgressReport,
+    ReviewComment,
 )
 from commitments.status import counted_reports
 from tests.conftest import make_report
@@ -37,6 +42,7 @@ def login_request():
 pytestmark = pytest.mark.django_db
 
 HistoricalReport = ProgressReport.history.model
+DEMO_USERNAMES = {"demo-secretariat", "demo-official-idn", "demo-official-tha"}
 REFERENCE_MODELS = [
     Participant,
     Paragraph,
@@ -86,23 +92,34 @@ def demo_rows():
 # What it adds ------------------------------------------------------------------------------------
 
 
-def test_it_reports_on_every_tracked_pair_but_a_few_deliberate_gaps(capsys):
-    output = seed(capsys)
-
-    reported = set(
+def reported_pairs() -> set[tuple[int, int]]:
+    return set(
         ProgressReport.objects.submitted()
         .filter(is_demo=True)
         .values_list("participant", "commitment")
         .distinct()
     )
-    gaps = tracked_pairs() - reported
+
+
+def test_it_reports_on_every_tracked_pair(capsys):
+    output = seed(capsys)
+
     assert len(tracked_pairs()) == 38 * 7
+    assert reported_pairs() == tracked_pairs()
+    assert "Left without any report" not in output
+
+
+def test_with_gaps_it_leaves_a_few_pairs_without_any_report(capsys):
+    output = seed(capsys, "--gaps")
+
+    gaps = tracked_pairs() - reported_pairs()
     assert 2 <= len(gaps) <= 2 * 3  # two participants leave two or three commitments each
     assert len({participant for participant, _ in gaps}) == 2
     # A gap has no report at all, not even a draft.
     assert not ProgressReport.objects.filter(
         Q(*(Q(participant=p, commitment=c) for p, c in gaps), _connector=Q.OR)
     ).exists()
+    assert "Left without any report, on purpose (--gaps): " in output
     for participant, commitment in gaps:
         name = Participant.objects.get(pk=participant).short_name
         code = Commitment.objects.get(pk=commitment).code
@@ -317,6 +334,8 @@ def test_clear_removes_exactly_the_demonstration_data(capsys, indonesia):
     assert not HistoricalReport.objects.filter(is_demo=True).exists()
     assert {model: model.objects.count() for model in REFERENCE_MODELS} == reference
     assert not User.objects.filter(username__startswith="demo-").exists()
+    assert not Group.objects.filter(name="Demonstration accounts").exists()
+    assert Group.objects.filter(name="Secretariat").exists()
     assert User.objects.count() == users
     assert Official.objects.count() == officials
     assert Official.history.model.objects.count() == official_history
@@ -329,12 +348,153 @@ def test_clear_keeps_a_demo_account_that_real_reports_refer_to(capsys, indonesia
 
     output = seed(capsys, "--clear")
 
-    assert "Kept the account demo-official-idn" in output
+    assert "Kept the account demo-official-idn: reports or comments" in output
     assert list(ProgressReport.objects.all()) == [real]
     assert Official.objects.get(user=official).participant == indonesia
     assert set(
         User.objects.filter(username__startswith="demo-").values_list("username", flat=True)
     ) == {"demo-official-idn"}
+    # Still a demo account: a later --clear may remove it once nothing refers to it.
+    official.refresh_from_db()
+    assert official.is_active
+    assert official.groups.filter(name="Demonstration accounts").exists()
+
+
+def test_clear_leaves_users_outside_the_demo_accounts_group_alone(capsys, official_of_indonesia):
+    visitor = User.objects.create_user("demo-visitor", password="chosen earlier")
+    seed(capsys)
+
+    seed(capsys, "--clear")
+
+    assert set(User.objects.filter(username__in=["siti", "demo-visitor"])) == {
+        official_of_indonesia,
+        visitor,
+    }
+    assert Official.objects.filter(user=official_of_indonesia).exists()
+    assert authenticate(login_request(), username="demo-visitor", password="chosen earlier")
+
+
+def test_clear_removes_comments_and_files_on_demo_reports_but_not_their_authors(
+    capsys, official_of_indonesia, indonesia
+):
+    seed(capsys)
+    report = ProgressReport.objects.submitted().filter(is_demo=True, participant=indonesia)[0]
+    comment = services.comment_add(
+        report=report, user=official_of_indonesia, kind="reply", body="Seen, thank you."
+    )
+    evidence = EvidenceFile(
+        report=report,
+        file="evidence/demo/law.pdf",
+        original_name="law.pdf",
+        content_type="application/pdf",
+        size=10,
+        uploaded_by=official_of_indonesia,
+    )
+    evidence._history_user = official_of_indonesia
+    evidence.save()
+    real = make_report(indonesia, "17b", user=official_of_indonesia, narrative="Real.")
+    real_comment = services.comment_add(
+        report=real, user=official_of_indonesia, kind="reply", body="About a real report."
+    )
+
+    output = seed(capsys, "--clear")
+
+    assert "1 review comments and 1 evidence files on demonstration reports" in output
+    assert list(ProgressReport.objects.all()) == [real]
+    assert list(ReviewComment.objects.all()) == [real_comment]
+    assert not ReviewComment.history.filter(id=comment.pk).exists()
+    assert ReviewComment.history.filter(id=real_comment.pk).exists()
+    assert not EvidenceFile.objects.exists()
+    assert not EvidenceFile.history.filter(id=evidence.pk).exists()
+    assert User.objects.get(pk=official_of_indonesia.pk).is_active
+    assert Official.objects.get(user=official_of_indonesia).participant == indonesia
+    assert not User.objects.filter(username__in=DEMO_USERNAMES).exists()
+
+
+def test_clear_deletes_the_stored_files_of_demo_evidence_once_committed(
+    capsys, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    seed(capsys)
+    report = ProgressReport.objects.submitted().filter(is_demo=True)[0]
+    evidence = EvidenceFile(report=report, original_name="law.pdf",
+                            content_type="application/pdf", size=4)  # fmt: skip
+    evidence.file.save("law.pdf", ContentFile(b"%PDF"))
+    stored = tmp_path / evidence.file.name
+    assert stored.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed(capsys, "--clear")
+
+    assert not stored.exists()
+
+
+@pytest.mark.parametrize("record", ["report", "official"])
+def test_clear_deactivates_a_demo_account_named_in_real_history(
+    capsys, official_of_indonesia, indonesia, record
+):
+    seed(capsys, "--password", "demo pass")
+    secretariat = User.objects.get(username="demo-secretariat")
+    if record == "report":
+        # The demo secretariat edits a real official's draft: a real history row names it.
+        draft = make_report(indonesia, submitted=False, user=official_of_indonesia)
+        draft.narrative = "Edited by the secretariat."
+        services.report_save(report=draft, user=secretariat)
+        history = ProgressReport.history.filter(id=draft.pk)
+    else:
+        official = Official.objects.get(user=official_of_indonesia)
+        official.title = "Ministry of Foreign Affairs"
+        official._history_user = secretariat
+        official.save()
+        history = Official.history.filter(id=official.pk)
+    named = history.filter(history_user=secretariat).count()
+    assert named >= 1
+
+    output = seed(capsys, "--clear")
+
+    assert "Kept the account demo-secretariat but deactivated it" in output
+    assert "2 demo accounts" in output
+    secretariat.refresh_from_db()
+    assert not secretariat.is_active
+    assert not secretariat.has_usable_password()
+    assert authenticate(login_request(), username="demo-secretariat", password="demo pass") is None
+    assert history.filter(history_user=secretariat).count() == named
+    assert set(User.objects.filter(username__in=DEMO_USERNAMES)) == {secretariat}
+    assert secretariat.groups.filter(name="Demonstration accounts").exists()
+    assert not ProgressReport.objects.filter(is_demo=True).exists()
+
+
+def test_clear_deletes_a_demo_account_named_only_in_another_demo_accounts_history(capsys):
+    seed(capsys)
+    secretariat = User.objects.get(username="demo-secretariat")
+    official = Official.objects.get(user__username="demo-official-idn")
+    official.title = "Edited by the demo secretariat"
+    official._history_user = secretariat
+    official.save()
+
+    output = seed(capsys, "--clear")
+
+    assert "3 demo accounts" in output
+    assert not User.objects.filter(username__in=DEMO_USERNAMES).exists()
+    assert not Official.history.filter(id=official.pk).exists()
+
+
+def test_clear_deactivates_a_demo_account_in_the_admin_log_of_real_data(capsys, superuser):
+    seed(capsys)
+    secretariat = User.objects.get(username="demo-secretariat")
+    entry = LogEntry.objects.create(
+        user=secretariat,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(superuser.pk),
+        object_repr="root",
+        action_flag=ADDITION,
+    )
+
+    output = seed(capsys, "--clear")
+
+    assert "Kept the account demo-secretariat but deactivated it" in output
+    assert LogEntry.objects.get(pk=entry.pk).user == secretariat
+    assert not User.objects.get(pk=secretariat.pk).is_active
 
 
 def test_clear_refuses_while_a_real_correction_refers_to_demo_data(capsys):
@@ -374,18 +534,61 @@ def test_a_given_password_lets_the_demo_users_log_in(capsys):
         )
 
 
-def test_existing_demo_accounts_keep_their_passwords(capsys, thailand):
-    User.objects.create_user("demo-official-tha", password="chosen earlier")
+def test_it_refuses_to_take_over_a_user_with_a_demo_username(capsys):
+    user = User.objects.create_user("demo-official-tha", password="chosen earlier")
+    groups = Group.objects.count()
 
-    output = seed(capsys, "--password", "new")
+    with pytest.raises(CommandError, match="demo-official-tha") as error:
+        call_command("seed_demo", "--password", "new")
 
-    assert "already exists; password unchanged" in output
+    assert "nothing was added" in str(error.value)
+    assert not ProgressReport.objects.exists()
+    assert not User.objects.filter(username__in=DEMO_USERNAMES - {"demo-official-tha"}).exists()
+    assert Group.objects.count() == groups
+    user.refresh_from_db()
+    assert not user.is_staff
+    assert not user.groups.exists()
+    assert not Official.objects.filter(user=user).exists()
     assert (
         authenticate(login_request(), username="demo-official-tha", password="chosen earlier")
         is not None
     )
-    assert authenticate(login_request(), username="demo-official-tha", password="new") is None
-    assert Official.objects.get(user__username="demo-official-tha").participant == thailand
+
+
+def test_a_demo_account_kept_by_clear_keeps_its_password_when_seeding_again(capsys, indonesia):
+    seed(capsys, "--password", "first")
+    official = User.objects.get(username="demo-official-idn")
+    make_report(indonesia, user=official, narrative="Entered while trying the app.")
+    seed(capsys, "--clear")
+
+    output = seed(capsys, "--password", "second")
+
+    assert "demo-official-idn  (kept from before; password unchanged)" in output
+    assert authenticate(login_request(), username="demo-official-idn", password="first")
+    assert authenticate(login_request(), username="demo-official-tha", password="second")
+    assert Official.objects.get(user=official).participant == indonesia
+
+
+def test_a_deactivated_demo_account_gets_a_new_password_when_seeding_again(capsys, superuser):
+    seed(capsys, "--password", "first")
+    secretariat = User.objects.get(username="demo-secretariat")
+    LogEntry.objects.create(user=secretariat, content_type=ContentType.objects.get_for_model(User),
+                            object_id=str(superuser.pk), object_repr="root",
+                            action_flag=ADDITION)  # fmt: skip
+    seed(capsys, "--clear")
+
+    output = seed(capsys, "--password", "second")
+
+    assert passwords_in(output)["demo-secretariat"] == "second"
+    secretariat.refresh_from_db()
+    assert secretariat.is_active
+    assert authenticate(login_request(), username="demo-secretariat", password="second")
+
+
+def test_the_demo_accounts_are_in_the_demonstration_accounts_group(capsys):
+    seed(capsys)
+    group = Group.objects.get(name="Demonstration accounts")
+    assert set(group.user_set.values_list("username", flat=True)) == DEMO_USERNAMES
 
 
 def test_the_demo_secretariat_is_staff_in_the_secretariat_group(capsys):
@@ -393,7 +596,10 @@ def test_the_demo_secretariat_is_staff_in_the_secretariat_group(capsys):
     user = User.objects.get(username="demo-secretariat")
     assert user.is_staff
     assert not user.is_superuser
-    assert list(user.groups.values_list("name", flat=True)) == ["Secretariat"]
+    assert set(user.groups.values_list("name", flat=True)) == {
+        "Secretariat",
+        "Demonstration accounts",
+    }
 
 
 def test_the_demo_officials_report_for_indonesia_and_thailand(capsys, indonesia, thailand):

@@ -32,6 +32,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password", help="Password for new demo accounts (default: a random one each)."
         )
+        parser.add_argument(
+            "--gaps",
+            action="store_true",
+            help="Leave a few participant and commitment pairs without any report, to show "
+            "empty cells (by default every pair has at least one submitted report).",
+        )
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument(
             "--clear", action="store_true", help="Remove the demonstration data and accounts."
@@ -52,7 +58,10 @@ class Command(BaseCommand):
             raise CommandError("--password cannot be empty.")
         try:
             result = demo.seed_demo(
-                seed=options["seed"], scale=options["scale"], password=options["password"]
+                seed=options["seed"],
+                scale=options["scale"],
+                password=options["password"],
+                gaps=options["gaps"],
             )
         except demo.DemoDataPresent:
             if options["if_empty"]:
@@ -74,8 +83,9 @@ class Command(BaseCommand):
                 f"corrections; {result.drafts} drafts; {result.history_rows} history rows."
             )
         )
-        gaps = ", ".join(f"{participant} on {code}" for participant, code in result.gaps)
-        self.stdout.write(f"Left without any report, on purpose: {gaps}.")
+        if result.gaps:
+            gaps = ", ".join(f"{participant} on {code}" for participant, code in result.gaps)
+            self.stdout.write(f"Left without any report, on purpose (--gaps): {gaps}.")
         self.stdout.write("")
         self.stdout.write(
             "These are demonstration accounts, for trying the application out; "
@@ -84,7 +94,7 @@ class Command(BaseCommand):
         width = max(len(account.username) for account in result.accounts)
         self.stdout.write(f"  {'username':<{width}}  {'password':<18}  role")
         for account in result.accounts:
-            password = account.password or "(already exists; password unchanged)"
+            password = account.password or "(kept from before; password unchanged)"
             self.stdout.write(f"  {account.username:<{width}}  {password:<18}  {account.role}")
 
     def _clear(self):
@@ -98,11 +108,20 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Removed {result.reports} demonstration reports, {result.users} demo accounts "
-                f"and {result.officials} official links, and {result.history_rows} history "
-                "rows about them (those recorded when they were added, and when removed)."
+                f"and {result.officials} official links, {result.comments} review comments "
+                f"and {result.files} evidence files on demonstration reports, and "
+                f"{result.history_rows} history rows about them (those recorded when they "
+                "were added, and when removed)."
             )
         )
         for username in result.kept_users:
             self.stdout.write(
-                f"Kept the account {username}: reports that are not demonstration data refer to it."
+                f"Kept the account {username}: reports or comments that are not demonstration "
+                "data refer to it."
+            )
+        for username in result.deactivated_users:
+            self.stdout.write(
+                f"Kept the account {username} but deactivated it (it can no longer log in): "
+                "history rows or admin log entries about data that is not demonstration data "
+                "name it as the user who made a change, and deleting it would erase that."
             )
