@@ -34,7 +34,11 @@ class ReportForm(forms.ModelForm):
         help_text="PDF, Office documents or images, at most 10 MB each.",
     )
     # The draft's version when the form was opened: a save based on an older one is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={"required": "The page was out of date: reload it and try again."},
+    )
 
     class Meta:
         model = ProgressReport

@@ -84,3 +84,27 @@ def secretariat_user(db):
     )
     user.groups.add(Group.objects.get(name="Secretariat"))
     return user
+
+
+# Officials of the workspace, comment and account tests ------------------------------------------
+
+
+@pytest.fixture
+def second_official_of_indonesia(db, indonesia):
+    """Another focal point of the same participant: shares its drafts."""
+    user = User.objects.create_user("budi", "budi@example.org", "correct horse battery")
+    Official.objects.create(user=user, participant=indonesia)
+    return user
+
+
+@pytest.fixture
+def official_of_thailand(db, thailand):
+    user = User.objects.create_user("somchai", "somchai@example.org", "correct horse battery")
+    Official.objects.create(user=user, participant=thailand)
+    return user
+
+
+@pytest.fixture
+def user_without_participant(db):
+    """Logged in, but not linked to any participant by an Official record."""
+    return User.objects.create_user("nobody", "nobody@example.org", "correct horse battery")

@@ -28,3 +28,18 @@ def participant_link(participant, label=""):
     text = label or participant.short_name
     url = participant.get_absolute_url()
     return format_html('<a href="{}">{}</a>', url, text) if url else text
+
+
+@register.filter
+def duration_words(delta) -> str:
+    """A timedelta in words: "1 hour", "2 hours 30 minutes", "45 minutes"."""
+    if delta is None:
+        return ""
+    minutes = round(delta.total_seconds() / 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)

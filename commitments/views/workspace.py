@@ -103,10 +103,16 @@ def report_create(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def report_edit(request, pk):
-    report = report_for_edit(request.user, pk)
+    try:
+        report = report_for_edit(request.user, pk)
+    except (PermissionDenied, Http404):
+        if request.method == "POST" and (gone := _draft_gone_meanwhile(request, pk)):
+            return gone
+        raise
     if request.method == "POST":
         check_participant_field(request.user, request.POST.get("participant"))
         form = ReportForm(request.POST, request.FILES, instance=report)
+        form.fields["version"].required = True  # an edit always says what it started from
         if form.is_valid():
             return _save_from_form(
                 request, form, report, expected_version=form.cleaned_data["version"]
@@ -114,6 +120,39 @@ def report_edit(request, pk):
     else:
         form = ReportForm(instance=report, initial={"version": report.version})
     return render(request, "commitments/my/report_form.html", {"form": form, "report": report})
+
+
+def _draft_gone_meanwhile(request, pk):
+    """A colleague submitted or deleted the draft while this official was editing it: keep
+    what he or she typed, say what happened, and offer the way on (a correction of the
+    submitted report, or a new draft). None when the draft was never the user's to edit."""
+    participant = official_participant(request.user)
+    if participant is None:
+        return None
+    submitted = participant.reports.submitted().filter(pk=pk).first()
+    if submitted is not None:
+        message = (
+            "A colleague submitted this draft while you were editing it, so your changes were "
+            "not saved. Your text is below: save it as a correction of the submitted report."
+        )
+        report, action = services.correction_draft(submitted), reverse("report_correct", args=[pk])
+    else:
+        deleted = ProgressReport.history.filter(
+            id=pk, participant=participant, history_type="-"
+        ).first()
+        if deleted is None:
+            return None
+        message = (
+            "A colleague deleted this draft while you were editing it, so your changes were not "
+            "saved. Your text is below: save it as a new draft."
+        )
+        report = ProgressReport(participant=participant, commitment=deleted.commitment)
+        action = reverse("report_create") + f"?commitment={deleted.commitment.code}"
+    form = ReportForm(request.POST, instance=report)
+    form.is_valid()  # to show the typed values; nothing is saved here
+    form.add_error(None, message)
+    context = {"form": form, "report": report, "form_action": action}
+    return render(request, "commitments/my/report_form.html", context, status=409)
 
 
 @require_POST
