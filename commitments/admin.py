@@ -1,11 +1,12 @@
 """The secretariat's data entry: every model, searchable and filterable, with its history."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -41,16 +42,57 @@ SOURCE_FIELDSET = ("Source", {"fields": ["source", "source_url", "confidence"]})
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """Every admin page links to the record's history: who changed what, and when."""
+    """Every admin page links to the record's history: who changed what, and when.
+
+    A past version is shown, never restored: restoring would overwrite later changes (and
+    could rewrite a submitted report or a comment). SIMPLE_HISTORY_REVERT_DISABLED only hides
+    the button, so the version page refuses POST here."""
 
     save_on_top = True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied("Past versions are shown, never restored.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 # Participants and the statement ------------------------------------------------------------
 
 
-class OfficialInline(admin.TabularInline):
+STAFF_OFFICIAL_MESSAGE = (
+    "Only a superuser can make a staff account a focal-point official: an official writes "
+    "for a country, and the secretariat should not be able to give itself that power."
+)
+
+
+class OfficialForm(forms.ModelForm):
+    """Refuses, for anyone but a superuser, to link a staff account to a participant."""
+
+    request_user = None  # set by OfficialFormMixin for each request
+
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user") or getattr(self.instance, "user", None)
+        if user is not None and user.is_staff and not self.request_user.is_superuser:
+            raise ValidationError(STAFF_OFFICIAL_MESSAGE)
+        return cleaned
+
+
+class OfficialFormMixin:
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.request_user = request.user
+        return formset
+
+
+class OfficialInline(OfficialFormMixin, admin.TabularInline):
     model = Official
+    form = OfficialForm
     extra = 0
     autocomplete_fields = ["user"]
 
@@ -422,7 +464,8 @@ class ReviewCommentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(HistoryAdmin):
+class OfficialAdmin(OfficialFormMixin, HistoryAdmin):
+    form = OfficialForm
     list_display = ["user", "participant", "title"]
     list_select_related = ["user", "participant"]
     list_filter = ["participant"]
@@ -430,8 +473,9 @@ class OfficialAdmin(HistoryAdmin):
     autocomplete_fields = ["user", "participant"]
 
 
-class OfficialUserInline(admin.StackedInline):
+class OfficialUserInline(OfficialFormMixin, admin.StackedInline):
     model = Official
+    form = OfficialForm
     can_delete = True
     autocomplete_fields = ["participant"]
     verbose_name = "focal-point official for"
@@ -458,12 +502,14 @@ class FollowupUserAdmin(UserAdmin):
         return readonly
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        # Staff accounts (the secretariat's own included) are changed by a superuser only;
+        # one's own password is changed at /accounts/password_change/.
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
 

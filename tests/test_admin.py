@@ -300,11 +300,42 @@ def test_the_secretariat_cannot_grant_itself_powers(client, secretariat_user):
     client.force_login(secretariat_user)
     url = admin_url(User, "change", secretariat_user.pk)
     data = user_form(secretariat_user, is_superuser="on", first_name="Amir")
-    response = client.post(url, data)
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert client.post(url, data).status_code == 403  # staff accounts: superusers only
     secretariat_user.refresh_from_db()
-    assert secretariat_user.first_name == "Amir"  # the ordinary fields are saved
-    assert not secretariat_user.is_superuser
+    assert (secretariat_user.first_name, secretariat_user.is_superuser) == ("", False)
+
+
+def test_the_secretariat_cannot_make_an_official_staff(client, secretariat_user):
+    official = User.objects.create_user("noor", "noor@example.org", "x")
+    client.force_login(secretariat_user)
+    url = admin_url(User, "change", official.pk)
+    response = client.post(url, user_form(official, is_staff="on", is_superuser="on"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    official.refresh_from_db()
+    assert (official.is_staff, official.is_superuser) == (False, False)
+
+
+def test_the_secretariat_cannot_make_itself_an_official(client, secretariat_user, indonesia):
+    client.force_login(secretariat_user)
+    response = client.post(
+        admin_url(Official, "add"), {"user": secretariat_user.pk, "participant": indonesia.pk}
+    )
+    assert response.status_code == 200
+    assert "Only a superuser can make a staff account" in response.content.decode()
+    assert not Official.objects.filter(user=secretariat_user).exists()
+
+
+def test_a_past_version_is_shown_but_never_restored(client, superuser):
+    client.force_login(superuser)
+    group = ExpertGroup.objects.get(slug="aheg-1")
+    version = group.history.earliest()
+    url = reverse(
+        "admin:commitments_expertgroup_simple_history", args=[group.pk, version.history_id]
+    )
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"theme": "Rewritten"}).status_code == 403
+    group.refresh_from_db()
+    assert group.theme == "Regional and international cooperation"
 
 
 def test_the_secretariat_cannot_edit_a_superuser(client, secretariat_user, superuser):
