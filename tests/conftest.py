@@ -108,3 +108,23 @@ def official_of_thailand(db, thailand):
 def user_without_participant(db):
     """Logged in, but not linked to any participant by an Official record."""
     return User.objects.create_user("nobody", "nobody@example.org", "correct horse battery")
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection_open(monkeypatch):
+    """A streamed response (a file download) closed outside the test client's guard sends
+    request_finished, and Django then closes a connection whose autocommit is off, that is,
+    the test's own transaction: on PostgreSQL the rest of the test fails ("the connection is
+    closed"; SQLite's in-memory test database ignores the close). Keep the connection while
+    the test's transaction is open, as the test client means to."""
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    close_if_obsolete = BaseDatabaseWrapper.close_if_unusable_or_obsolete
+
+    def keep_within_the_tests_transaction(connection):
+        if not connection.in_atomic_block:
+            close_if_obsolete(connection)
+
+    monkeypatch.setattr(
+        BaseDatabaseWrapper, "close_if_unusable_or_obsolete", keep_within_the_tests_transaction
+    )
