@@ -145,6 +145,7 @@ STORAGES = {
 # permission on each download. MEDIA_URL is deliberately not routed.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = 10  # files in one request; a report rarely needs more
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # The official's workspace flags a status older than this many days as stale.

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,7 +54,19 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             raise PermissionDenied("Past versions are shown, never restored.")
+        if not self._in_queryset(request, object_id):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history's history pages look the object up without get_queryset():
+        # an object this user may not see in the admin has no history to show either.
+        if not self._in_queryset(request, object_id):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def _in_queryset(self, request, object_id) -> bool:
+        return self.get_queryset(request).filter(pk=unquote(object_id)).exists()
 
 
 # Participants and the statement ------------------------------------------------------------
@@ -376,13 +389,21 @@ class ProgressReportAdmin(HistoryAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def get_queryset(self, request):
+        # Drafts are their country's officials' work in progress: a superuser sees them
+        # (read-only), the secretariat does not.
+        reports = super().get_queryset(request)
+        return reports if request.user.is_superuser else reports.submitted()
+
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_submitted:
-            return False  # shown read-only: a submitted report is corrected, never edited
+        # Shown read-only: a submitted report is corrected, never edited; a draft is its
+        # officials' to edit on the site, where the version check guards their work.
+        if obj is not None:
+            return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_submitted:
+        if obj is not None:
             return False
         return super().has_delete_permission(request, obj)
 
@@ -404,13 +425,10 @@ class ProgressReportAdmin(HistoryAdmin):
         return ProgressReport.objects.submitted().filter(pk=pk).first()
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
+        # Only new reports are saved here (existing ones are read-only), through the services.
         submitting = obj.state == ProgressReport.State.SUBMITTED
-        if submitting:
-            # Stored as a draft first, then submitted through the one submission path.
-            obj.state = ProgressReport.State.DRAFT
-        super().save_model(request, obj, form, change)
+        obj.state = ProgressReport.State.DRAFT
+        services.report_save(report=obj, user=request.user)
         if submitting:
             try:
                 services.report_submit(report=obj, user=request.user)
@@ -445,6 +463,15 @@ class ReadOnlyAdmin(HistoryAdmin):
 @admin.register(EvidenceFile)
 class EvidenceFileAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "report", "content_type", "size", "uploaded_at"]
+    # No link into the storage: files are served only by the view that checks permission.
+    fields = ["report", "original_name", "download", "content_type", "size", "uploaded_by"]
+    readonly_fields = fields
+
+    @admin.display(description="File")
+    def download(self, evidence):
+        url = reverse("evidence_download", args=[evidence.pk])
+        return format_html('<a href="{}">Download</a>', url)
+
     list_select_related = ["report__participant", "report__commitment"]
     search_fields = ["original_name", "report__participant__name"]
 
@@ -504,14 +531,25 @@ class FollowupUserAdmin(UserAdmin):
     def has_change_permission(self, request, obj=None):
         # Staff accounts (the secretariat's own included) are changed by a superuser only;
         # one's own password is changed at /accounts/password_change/.
-        if obj is not None and obj.is_staff and not request.user.is_superuser:
+        if obj is not None and self._is_privileged(obj) and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_staff and not request.user.is_superuser:
+        if obj is not None and self._is_privileged(obj) and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
+
+    @staticmethod
+    def _is_privileged(user) -> bool:
+        return user.is_staff or user.is_superuser
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting someone's password would let the secretariat sign in as that official and
+        # write for that country: an official who forgot it resets it by email.
+        if not request.user.is_superuser:
+            raise PermissionDenied("Officials reset their own passwords by email.")
+        return super().user_change_password(request, id, form_url)
 
     @admin.display(description="Reports for", ordering="official__participant__short_name")
     def reports_for(self, user):

@@ -1,9 +1,11 @@
 """Forms of the officials' workspace and of the secretariat's follow-up."""
 
 from django import forms
+from django.utils import timezone
 
 from commitments.evidence import ACCEPT_ATTRIBUTE, validate_evidence_file
 from commitments.models import ProgressReport, ReviewComment
+from commitments.models.progress import EARLIEST_AS_OF
 
 
 class MultipleFileInput(forms.FileInput):
@@ -44,7 +46,7 @@ class ReportForm(forms.ModelForm):
         model = ProgressReport
         fields = ["status", "as_of", "narrative", "evidence_links", "source", "confidence"]
         widgets = {
-            "as_of": forms.DateInput(attrs={"type": "date", "min": "2002-02-26"}),
+            "as_of": forms.DateInput(attrs={"type": "date", "min": EARLIEST_AS_OF.isoformat()}),
             "narrative": forms.Textarea(attrs={"rows": 8, "maxlength": 10_000}),
             "evidence_links": forms.Textarea(attrs={"rows": 3}),
         }
@@ -59,6 +61,11 @@ class ReportForm(forms.ModelForm):
             "narrative": {"required": "Describe the progress: the narrative is required."},
             "as_of": {"invalid": "Enter the date as YYYY-MM-DD, for example 2003-02-28."},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser's date picker stops at today (the model refuses a future date).
+        self.fields["as_of"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def clean_evidence_files(self):
         files = self.cleaned_data.get("evidence_files") or []

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from commitments.models import EvidenceFile, ProgressReport
 
+SUBMITTED_ACTION = "Submitted the report"
 # Bookkeeping fields that change with every save and say nothing to a reader.
 QUIET_FIELDS = {"updated_at", "version", "submitted_at", "submitted_by", "created_at"}
 
@@ -41,7 +42,7 @@ def _report_action(record, previous) -> str:
     if record.history_type == "-":
         return "Deleted the draft"
     if previous is not None and previous.state != record.state:
-        return "Submitted the report"
+        return SUBMITTED_ACTION
     return "Edited the draft"
 
 

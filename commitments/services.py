@@ -48,7 +48,9 @@ def report_submit(*, report: ProgressReport, user) -> ProgressReport:
     report.full_clean()
     _record_as(report, user)
     report.save()
-    transaction.on_commit(lambda: notifications.report_submitted(report))
+    # robust: a mail server that fails must not turn a saved submission into an error page
+    # (and a retry into a duplicate); the failure is logged.
+    transaction.on_commit(lambda: notifications.report_submitted(report), robust=True)
     return report
 
 
@@ -105,16 +107,26 @@ def _add_file(report, user, file, name, content_type, size):
 
 
 @transaction.atomic
-def report_delete_draft(*, report: ProgressReport, user) -> None:
-    """Delete a draft; its history rows (with who deleted it) stay."""
+def report_delete_draft(*, report: ProgressReport, user, expected_version=None) -> None:
+    """Delete a draft (refused if someone saved it since `expected_version`); its history
+    rows, with who deleted it, stay. Its stored files go once no other row uses them."""
     stored = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if stored.is_submitted:
         raise ValidationError(SUBMITTED_IMMUTABLE_MESSAGE)
+    if expected_version is not None and stored.version != expected_version:
+        raise EditConflict(stored)
     for evidence in stored.files.all():
         _record_as(evidence, user)
         evidence.delete()
+        transaction.on_commit(lambda f=evidence.file: _delete_stored_file_if_unused(f))
     _record_as(stored, user)
     stored.delete()
+
+
+def _delete_stored_file_if_unused(stored_file) -> None:
+    # A correction's evidence rows share the stored file of the report it corrects.
+    if not EvidenceFile.objects.filter(file=stored_file.name).exists():
+        stored_file.storage.delete(stored_file.name)
 
 
 def report_start_correction(*, original: ProgressReport, user, **changes) -> ProgressReport:
@@ -137,5 +149,5 @@ def comment_add(*, report: ProgressReport, user, kind: str, body: str) -> Review
     comment.full_clean()
     _record_as(comment, user)
     comment.save()
-    transaction.on_commit(lambda: notifications.comment_added(comment))
+    transaction.on_commit(lambda: notifications.comment_added(comment), robust=True)
     return comment

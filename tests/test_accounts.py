@@ -278,3 +278,14 @@ def test_a_reset_request_for_an_unknown_address_looks_the_same_and_sends_nothing
     assert page_text(unknown) == page_text(known)
     assert "Check your email" in page_text(unknown)
     assert mailoutbox == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/accounts/login/", "/accounts/password_change/", "/accounts/password_reset/",
+     "/accounts/logout/"],
+)  # fmt: skip
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_the_account_pages_refuse_other_methods(client, official_of_indonesia, url, method):
+    client.force_login(official_of_indonesia)
+    assert getattr(client, method)(url).status_code == 405

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from commitments import services
 from commitments.models import Commitment, Participant, ProgressReport, ReviewComment
 from tests.conftest import make_report
 
@@ -367,3 +368,24 @@ def test_the_review_queues_query_count_does_not_grow_with_the_reports(amir, secr
     many, rows = count_queries()
     assert rows == 20
     assert many == few
+
+
+def test_the_follow_up_and_the_drafting_are_shown_only_to_the_parties(
+    client, indonesia, official_of_thailand, secretariat_user, official_of_indonesia
+):
+    draft = make_report(indonesia, submitted=False, narrative="First words.")
+    draft.narrative = "Second words."
+    draft.save()
+    report = services.report_submit(report=draft, user=official_of_indonesia)
+    services.comment_add(report=report, user=secretariat_user, kind="question", body="Which law?")
+    url = f"/reports/{report.pk}/"
+    client.force_login(official_of_thailand)
+    page = client.get(url).content.decode()
+    assert "Which law?" not in page
+    assert "Edited the draft" not in page
+    assert "Submitted the report" in page
+    for party in (official_of_indonesia, secretariat_user):
+        client.force_login(party)
+        page = client.get(url).content.decode()
+        assert "Which law?" in page
+        assert "Edited the draft" in page

@@ -117,6 +117,8 @@ class Admin:
 
     def resolve(self, cell):
         rights = admin_rights(cell.model_label, cell.target.label, cell.role)
+        if rights == HIDDEN:
+            return Redirect("/admin/")  # the admin's "does not exist" answer
         has = ("v" in rights or "c" in rights) if self.right == "v" else self.right in rights
         return self.granted if has else 403
 
@@ -275,13 +277,20 @@ ANY_ADMIN_OBJECT = "any admin object"  # in a row: each of the model's admin tar
 # superuser's are everything the ModelAdmins allow. Submitted reports are read-only and cannot
 # be deleted; evidence files and comments are written only by the site's own workflow; a
 # secretariat member cannot change or delete a superuser; axes' records cannot be added.
+HIDDEN = "hidden"  # not in the role's admin at all: drafts are their officials' work
+
 ADMIN_RIGHTS = {
     "commitments_*": {"secretariat": "vacd", "superuser": "vacd"},
+    # Reports are read-only once stored; drafts are hidden from the secretariat.
     "commitments_progressreport/A's submitted report": {"secretariat": "v", "superuser": "v"},
+    "commitments_progressreport/A's draft": {"secretariat": HIDDEN, "superuser": "v"},
+    "commitments_progressreport/B's draft": {"secretariat": HIDDEN, "superuser": "v"},
     "commitments_evidencefile": {"secretariat": "v", "superuser": "v"},
     "commitments_reviewcomment": {"secretariat": "v", "superuser": "v"},
-    "auth_user": {"secretariat": "vac", "superuser": "vacd"},
-    "auth_user/the superuser's account": {"secretariat": "v", "superuser": "vcd"},
+    # p: set a password; only a superuser may (else the secretariat could sign in as an
+    # official and write for that country).
+    "auth_user": {"secretariat": "vac", "superuser": "vacdp"},
+    "auth_user/the superuser's account": {"secretariat": "v", "superuser": "vcdp"},
     "auth_group": {"secretariat": "v", "superuser": "vacd"},
     "axes_accessattempt": {"secretariat": "vd", "superuser": "vcd"},
     "axes_accesslog": {"secretariat": "", "superuser": "vcd"},
@@ -436,7 +445,7 @@ TABLE = {
     "admin/*/<path:object_id>/": {
         ANY_ADMIN_OBJECT: admin_only(Redirect("/admin/"), Redirect("/admin/"))
     },
-    "admin:auth_user_password_change": {ANY_ADMIN_OBJECT: admin_only(Admin("c"), Admin("c"))},
+    "admin:auth_user_password_change": {ANY_ADMIN_OBJECT: admin_only(Admin("p"), Admin("p"))},
 }
 
 

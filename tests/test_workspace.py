@@ -897,15 +897,17 @@ def test_correcting_an_already_corrected_report_leads_to_the_newest_with_a_messa
     siti.post(correct_url(original), submit_data(status="substantial"))
     correction = ProgressReport.objects.exclude(pk=original.pk).get()
     before = written()
-    for response in (
-        siti.get(correct_url(original)),
-        siti.post(correct_url(original), submit_data(status="complete")),
-    ):
-        assert response.status_code == 302
-        assert response.url == detail_url(correction)
-    assert written() == before
+    response = siti.get(correct_url(original))
+    assert response.status_code == 302
+    assert response.url == detail_url(correction)
     followed = siti.get(correct_url(original), follow=True)
     assert "already been corrected" in page_text(followed)
+    # A correction posted meanwhile keeps its text, and points at the newest report.
+    response = siti.post(correct_url(original), submit_data(status="complete", narrative="Mine."))
+    assert response.status_code == 409
+    assert "Mine." in page_text(response)
+    assert f'action="{correct_url(correction)}"' in response.content.decode()
+    assert written() == before
 
 
 def test_submitting_a_draft_correction_after_another_correction_is_refused(
@@ -1100,3 +1102,12 @@ def test_an_edit_without_its_version_is_refused(siti, indonesia):
     assert "The page was out of date" in response.content.decode()
     draft.refresh_from_db()
     assert draft.narrative == "Stored."
+
+
+def test_a_refusal_explains_itself_on_the_sites_own_page(client, user_without_participant):
+    client.force_login(user_without_participant)
+    response = client.get("/my/reports/new/?commitment=17a")
+    assert response.status_code == 403
+    page = page_text(response)
+    assert "Your account is not linked to a participant." in page
+    assert "Bali follow-up tracker" in page

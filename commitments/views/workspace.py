@@ -30,6 +30,8 @@ def _participant_or_refuse(user) -> Participant:
     participant = official_participant(user)
     if participant is None:
         raise PermissionDenied("Your account is not linked to a participant.")
+    if not participant.is_tracked:
+        raise PermissionDenied(f"{participant.short_name} does not report progress.")
     return participant
 
 
@@ -64,6 +66,7 @@ def _save_from_form(request, form, report, **save_options):
         )
         form.data = form.data.copy()
         form.data["version"] = conflict.current.version
+        _files_not_kept(request)
         return render(
             request,
             "commitments/my/report_form.html",
@@ -71,7 +74,14 @@ def _save_from_form(request, form, report, **save_options):
             status=409,
         )
     except ValidationError as error:
+        if (
+            report._state.adding is False
+            and not ProgressReport.objects.filter(pk=report.pk).exists()
+        ):
+            # The transaction was rolled back: the new report was never stored.
+            report.pk, report._state.adding = None, True
         form.add_error(None, error)
+        _files_not_kept(request)
         return render(request, "commitments/my/report_form.html", {"form": form, "report": report})
     if submit:
         messages.success(request, "Your report was submitted. Thank you.")
@@ -80,6 +90,11 @@ def _save_from_form(request, form, report, **save_options):
             request, "Your draft was saved. It is not visible to others until you submit it."
         )
     return redirect("report_detail", pk=saved.pk)
+
+
+def _files_not_kept(request):
+    if request.FILES:
+        messages.warning(request, "The files you chose were not kept: attach them again.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -159,7 +174,20 @@ def _draft_gone_meanwhile(request, pk):
 @login_required
 def report_delete(request, pk):
     report = report_for_edit(request.user, pk)
-    services.report_delete_draft(report=report, user=request.user)
+    version = request.POST.get("version", "")
+    try:
+        services.report_delete_draft(
+            report=report,
+            user=request.user,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except services.EditConflict:
+        messages.error(
+            request,
+            "A colleague changed this draft after you opened it, so it was not deleted. "
+            "Look at it again before deleting it.",
+        )
+        return redirect("report_detail", pk=report.pk)
     messages.success(request, f"The draft on {report.commitment.code} was deleted.")
     return redirect("workspace")
 
@@ -169,6 +197,24 @@ def report_delete(request, pk):
 def report_correct(request, pk):
     original = report_for_correction(request.user, pk)
     newer = original.corrections.submitted().first()
+    if newer is not None and request.method == "POST":
+        # Someone corrected it while this official was writing: keep the text, point the
+        # form at the newest report.
+        form = ReportForm(request.POST, instance=services.correction_draft(newer))
+        form.is_valid()
+        form.add_error(
+            None,
+            "A colleague corrected this report while you were writing, so nothing was saved. "
+            "Your text is below: save it as a correction of the newest report.",
+        )
+        _files_not_kept(request)
+        context = {
+            "form": form,
+            "report": form.instance,
+            "original": newer,
+            "form_action": reverse("report_correct", args=[newer.pk]),
+        }
+        return render(request, "commitments/my/report_form.html", context, status=409)
     if newer is not None:
         messages.error(request, "This report has already been corrected; correct the newest one.")
         return redirect("report_detail", pk=newer.pk)
