@@ -22,6 +22,7 @@ from commitments.models import (
     EvidenceFile,
     ExpertGroup,
     ExpertMeeting,
+    Handover,
     Mechanism,
     MinisterialMeeting,
     Official,
@@ -29,7 +30,9 @@ from commitments.models import (
     Participant,
     ProgressReport,
     Recommendation,
+    RecommendationEvent,
     ReviewComment,
+    SentReminder,
     Volunteer,
 )
 from commitments.services import CORRECTION_COPIED_FIELDS
@@ -555,3 +558,47 @@ class FollowupUserAdmin(UserAdmin):
     def reports_for(self, user):
         official = getattr(user, "official", None)
         return official.participant if official else "–"
+
+
+@admin.register(Handover)
+class HandoverAdmin(HistoryAdmin):
+    """Handovers are recorded here or on the handover register (paragraph 25)."""
+
+    list_display = ["item", "mechanism", "passed_on", "recorded_by"]
+    list_filter = ["mechanism", "commitment"]
+    list_select_related = ["recommendation__meeting", "commitment", "mechanism", "recorded_by"]
+    search_fields = ["note", "recommendation__text", "mechanism__name"]
+    autocomplete_fields = ["mechanism"]
+    raw_id_fields = ["recommendation"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class LogAdmin(admin.ModelAdmin):
+    """Logs written by the app itself (they are their own history): shown, never changed."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecommendationEvent)
+class RecommendationEventAdmin(LogAdmin):
+    list_display = ["recommendation", "from_status", "to_status", "happened_on", "recorded_by"]
+    list_select_related = ["recommendation__meeting", "recorded_by"]
+    list_filter = ["to_status"]
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(LogAdmin):
+    list_display = ["key", "recipient", "subject", "sent_at"]
+    search_fields = ["key", "recipient"]

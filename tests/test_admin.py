@@ -12,14 +12,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commitments.models import (
+    Commitment,
     EvidenceFile,
     ExpertGroup,
     ExpertMeeting,
+    Handover,
+    Mechanism,
     Official,
     Participant,
     ProgressReport,
     Recommendation,
+    RecommendationEvent,
     ReviewComment,
+    SentReminder,
     Volunteer,
 )
 from tests.conftest import make_report
@@ -44,6 +49,16 @@ def one_of_everything(indonesia, official_of_indonesia):
         content_type="application/pdf", size=10,
     )  # fmt: skip
     Group.objects.create(name="Readers")
+    recommendation = Recommendation.objects.get(reference="1")
+    RecommendationEvent.objects.create(
+        recommendation=recommendation, from_status="proposed", to_status="submitted",
+        happened_on=datetime.date(2003, 4, 28),
+    )  # fmt: skip
+    Handover.objects.create(
+        commitment=Commitment.objects.get(code="18"), mechanism=Mechanism.objects.get(slug="apc"),
+        passed_on=datetime.date(2003, 6, 1),
+    )  # fmt: skip
+    SentReminder.objects.create(key="test", recipient="siti@example.org", subject="Reminder")
     login = {"username": "siti", "ip_address": "127.0.0.1", "user_agent": "test",
              "http_accept": "*/*", "path_info": "/accounts/login/"}  # fmt: skip
     AccessAttempt.objects.create(**login, failures_since_start=1, get_data="", post_data="")

@@ -44,10 +44,14 @@ from commitments.models import (
     EvidenceFile,
     ExpertGroup,
     ExpertMeeting,
+    Handover,
+    Mechanism,
     Official,
     ProgressReport,
     Recommendation,
+    RecommendationEvent,
     ReviewComment,
+    SentReminder,
     Volunteer,
 )
 from tests.conftest import make_report
@@ -286,6 +290,8 @@ ADMIN_RIGHTS = {
     "commitments_progressreport/A's draft": {"secretariat": HIDDEN, "superuser": "v"},
     "commitments_progressreport/B's draft": {"secretariat": HIDDEN, "superuser": "v"},
     "commitments_evidencefile": {"secretariat": "v", "superuser": "v"},
+    "commitments_recommendationevent": {"secretariat": "v", "superuser": "v"},
+    "commitments_sentreminder": {"secretariat": "v", "superuser": "v"},
     "commitments_reviewcomment": {"secretariat": "v", "superuser": "v"},
     # p: set a password; only a superuser may (else the secretariat could sign in as an
     # official and write for that country).
@@ -530,7 +536,20 @@ class World:
         meeting = ExpertMeeting.objects.get(slug="aheg-1-colombo-2003")
         self.meeting_slug = meeting.slug
         # Reference data has no recommendation or volunteer; axes' tables start empty.
-        Recommendation.objects.create(meeting=meeting, reference="1", text="Share information.")
+        recommendation = Recommendation.objects.create(
+            meeting=meeting, reference="1", text="Share information."
+        )
+        # Nor any move of a recommendation, handover or reminder.
+        RecommendationEvent.objects.create(
+            recommendation=recommendation, from_status="proposed", to_status="submitted",
+            happened_on=meeting.end_date,
+        )  # fmt: skip
+        Handover.objects.create(
+            recommendation=recommendation,
+            mechanism=Mechanism.objects.get(slug="apc"),
+            passed_on=meeting.end_date,
+        )
+        SentReminder.objects.create(key="test", recipient="siti@example.org", subject="Reminder")
         Volunteer.objects.create(group=ExpertGroup.objects.get(slug="aheg-1"), participant=thailand)
         login = {"username": "siti", "ip_address": "127.0.0.1", "user_agent": "test",
                  "http_accept": "*/*", "path_info": "/accounts/login/"}  # fmt: skip

@@ -1,6 +1,12 @@
 """The domain model of the follow-up mechanism, one module per concept."""
 
-from commitments.models.mechanisms import Mechanism, Recommendation
+from commitments.models.mechanisms import (
+    Handover,
+    Mechanism,
+    Recommendation,
+    RecommendationEvent,
+    SentReminder,
+)
 from commitments.models.meetings import (
     Assistance,
     Attendance,
@@ -22,6 +28,7 @@ __all__ = [
     "EvidenceFile",
     "ExpertGroup",
     "ExpertMeeting",
+    "Handover",
     "Mechanism",
     "MinisterialMeeting",
     "Official",
@@ -29,6 +36,8 @@ __all__ = [
     "Participant",
     "ProgressReport",
     "Recommendation",
+    "RecommendationEvent",
     "ReviewComment",
+    "SentReminder",
     "Volunteer",
 ]

@@ -1,6 +1,9 @@
 """What expert meetings recommend, and the existing mechanisms follow-up can pass to."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from commitments.models.meetings import ExpertMeeting, SlugManager
@@ -8,7 +11,25 @@ from commitments.models.sourcing import Sourced
 
 
 class Recommendation(Sourced):
-    """A recommendation made at an expert meeting, about one or more commitments."""
+    """A recommendation made at an expert meeting, about one or more commitments.
+
+    It moves (paragraphs 24 and 25): proposed at the expert meeting -> submitted to a
+    ministerial meeting -> considered by Ministers (endorsed, noted or not adopted) -> closed
+    as implemented, or handed over to an existing mechanism. The moves are made only by
+    commitments.recommendations, which checks each one and logs it (RecommendationEvent).
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        SUBMITTED = "submitted", "Submitted to Ministers"
+        CONSIDERED = "considered", "Considered by Ministers"
+        IMPLEMENTED = "implemented", "Closed: implemented"
+        HANDED_OVER = "handed_over", "Closed: handed over"
+
+    class Outcome(models.TextChoices):
+        ENDORSED = "endorsed", "Endorsed"
+        NOTED = "noted", "Noted"
+        NOT_ADOPTED = "not_adopted", "Not adopted"
 
     meeting = models.ForeignKey(
         ExpertMeeting, on_delete=models.PROTECT, related_name="recommendations"
@@ -20,11 +41,34 @@ class Recommendation(Sourced):
     commitments = models.ManyToManyField(
         "commitments.Commitment", blank=True, related_name="recommendations"
     )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PROPOSED, editable=False
+    )
+    submitted_to = models.ForeignKey(
+        "commitments.MinisterialMeeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="recommendations_received",
+    )
+    submitted_on = models.DateField(null=True, blank=True, editable=False)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True, editable=False)
+    considered_on = models.DateField(null=True, blank=True, editable=False)
+    closed_on = models.DateField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[commitments])
 
     class Meta:
         ordering = ["meeting__start_date", "reference", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="proposed")
+                | Q(submitted_to__isnull=False, submitted_on__isnull=False),
+                name="recommendation_submitted_has_meeting",
+                violation_error_message="A submitted recommendation names its meeting and date.",
+            ),
+        ]
 
     def __str__(self):
         label = self.reference or f"#{self.pk}"
@@ -58,3 +102,86 @@ class Mechanism(Sourced):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class RecommendationEvent(models.Model):
+    """One move of a recommendation: from which status to which, on what date, who recorded
+    it and when. Written only by commitments.recommendations."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="events"
+    )
+    from_status = models.CharField(max_length=16, choices=Recommendation.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Recommendation.Status.choices)
+    happened_on = models.DateField(help_text="The date of the move itself (a meeting's date).")
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["recommendation", "recorded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.recommendation}: {self.from_status} -> {self.to_status}"
+
+
+class Handover(Sourced):
+    """The passing of an open item to an existing mechanism after the 12-month period
+    (paragraph 25): a recommendation, or a tracked commitment on which work continues."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, null=True, blank=True, related_name="handovers"
+    )
+    commitment = models.ForeignKey(
+        "commitments.Commitment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handovers",
+    )
+    mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT, related_name="handovers")
+    passed_on = models.DateField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-passed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recommendation__isnull=False, commitment__isnull=True)
+                | Q(recommendation__isnull=True, commitment__isnull=False),
+                name="handover_one_item",
+                violation_error_message="A handover passes on a recommendation or a commitment.",
+            ),
+        ]
+
+    def __str__(self):
+        item = self.recommendation or self.commitment
+        return f"{item} to {self.mechanism}"
+
+    @property
+    def item(self):
+        return self.recommendation or self.commitment
+
+
+class SentReminder(models.Model):
+    """A reminder email that was sent, so that `send_reminders` never sends it twice (it is
+    safe to run from cron every hour). `key` names the reminder and its recipient."""
+
+    key = models.CharField(max_length=255, unique=True)
+    recipient = models.EmailField()
+    subject = models.CharField(max_length=255)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.key} to {self.recipient}"
