@@ -194,6 +194,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports each step of each PDF at INFO: not worth a log line.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # The name shown in the page title, the header and the admin.

@@ -561,21 +561,28 @@ class FollowupUserAdmin(UserAdmin):
 
 
 @admin.register(Handover)
-class HandoverAdmin(HistoryAdmin):
-    """Handovers are recorded here or on the handover register (paragraph 25)."""
+class HandoverAdmin(ReadOnlyAdmin):
+    """Handovers are recorded on the handover register (/handover/), where the rules of
+    paragraph 25 are checked (after the 12-month period; a recommendation only once it
+    reached Ministers, and it is then closed as handed over). Shown here, with history."""
 
     list_display = ["item", "mechanism", "passed_on", "recorded_by"]
     list_filter = ["mechanism", "commitment"]
     list_select_related = ["recommendation__meeting", "commitment", "mechanism", "recorded_by"]
     search_fields = ["note", "recommendation__text", "mechanism__name"]
-    autocomplete_fields = ["mechanism"]
-    raw_id_fields = ["recommendation"]
-    readonly_fields = ["recorded_by", "recorded_at"]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        self.message_user(
+            request,
+            format_html(
+                'Record a handover on the <a href="{}">handover register</a>.',
+                reverse("handover"),
+            ),
+        )
+        return super().changelist_view(request, extra_context)
 
 
 class LogAdmin(admin.ModelAdmin):

@@ -1,12 +1,16 @@
 """The 12-month ministerial review of paragraph 24: when it is due and how it stands.
 
-One source of truth: the home page (and later the review page and the report for Ministers)
-all ask `review_standing()` rather than working the dates out themselves.
+One source of truth: the home page, the review page and the report for Ministers all ask
+`review_standing()` rather than working the dates out themselves; the review page and the
+report also share `standing_summary()` (the sentence) and `submission_timeliness()` (whether a
+recommendation reached Ministers in time).
 """
 
 import datetime
 from dataclasses import dataclass
 from enum import StrEnum
+
+from django.utils.formats import date_format
 
 from commitments.models import MinisterialMeeting
 
@@ -58,3 +62,61 @@ def review_standing(today: datetime.date) -> ReviewStanding | None:
     if days == 0:
         return ReviewStanding(founding, due, Standing.DUE_TODAY, 0)
     return ReviewStanding(founding, due, Standing.OVERDUE, -days)
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def standing_summary(standing: ReviewStanding) -> str:
+    """How the review stands, in one sentence: the words of the review page and the report for
+    Ministers ("Due in 58 days.", "Overdue by 10 days: ...", "Held at the ... 59 days after
+    the deadline.")."""
+    if standing.standing == Standing.DUE:
+        return f"Due in {_days(standing.days)}."
+    if standing.standing == Standing.DUE_TODAY:
+        return "Due today."
+    if standing.standing == Standing.OVERDUE:
+        return (
+            f"Overdue by {_days(standing.days)}: no ministerial meeting has been held since "
+            "the conference."
+        )
+    meeting = standing.review_meeting
+    if standing.days == 0:
+        when = "on the day of the deadline"
+    else:
+        when = (
+            f"{_days(standing.abs_days)} {'after' if standing.days > 0 else 'before'} the deadline"
+        )
+    return f"Held at the {meeting.name}, which opened on {date_format(meeting.start_date)}, {when}."
+
+
+class Timeliness(StrEnum):
+    IN_TIME = "in_time"
+    LATE = "late"
+    NOT_SUBMITTED = "not_submitted"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Whether a recommendation reached Ministers by the review's due date."""
+
+    timeliness: Timeliness
+    days_late: int = 0
+
+    @property
+    def label(self) -> str:
+        if self.timeliness == Timeliness.IN_TIME:
+            return "in time"
+        if self.timeliness == Timeliness.LATE:
+            return f"{_days(self.days_late)} late"
+        return "not submitted"
+
+
+def submission_timeliness(submitted_on: datetime.date | None, due: datetime.date) -> Submission:
+    """On or before the due date: in time; after it: N days late; never: not submitted."""
+    if submitted_on is None:
+        return Submission(Timeliness.NOT_SUBMITTED)
+    if submitted_on <= due:
+        return Submission(Timeliness.IN_TIME)
+    return Submission(Timeliness.LATE, (submitted_on - due).days)

@@ -29,7 +29,7 @@ class EditConflict(Exception):
         self.current = current
 
 
-def _record_as(instance, user):
+def record_as(instance, user):
     # django-simple-history takes the user from the request; say it outright so that the
     # history is right whoever calls (a view, a command, a test).
     instance._history_user = user
@@ -46,7 +46,7 @@ def report_submit(*, report: ProgressReport, user) -> ProgressReport:
     report.submitted_at = timezone.now()
     # Validated as submitted, so that the constraints on submitted reports apply.
     report.full_clean()
-    _record_as(report, user)
+    record_as(report, user)
     report.save()
     # robust: a mail server that fails must not turn a saved submission into an error page
     # (and a retry into a duplicate); the failure is logged.
@@ -80,7 +80,7 @@ def report_save(
     else:
         report.created_by = user
     report.full_clean()
-    _record_as(report, user)
+    record_as(report, user)
     report.save()
     if copy_files_from is not None:
         for evidence in copy_files_from.files.all():
@@ -102,7 +102,7 @@ def _add_file(report, user, file, name, content_type, size):
         size=size,
         uploaded_by=user,
     )
-    _record_as(evidence, user)
+    record_as(evidence, user)
     evidence.save()
 
 
@@ -116,10 +116,10 @@ def report_delete_draft(*, report: ProgressReport, user, expected_version=None) 
     if expected_version is not None and stored.version != expected_version:
         raise EditConflict(stored)
     for evidence in stored.files.all():
-        _record_as(evidence, user)
+        record_as(evidence, user)
         evidence.delete()
         transaction.on_commit(lambda f=evidence.file: _delete_stored_file_if_unused(f))
-    _record_as(stored, user)
+    record_as(stored, user)
     stored.delete()
 
 
@@ -147,7 +147,7 @@ def correction_draft(original: ProgressReport) -> ProgressReport:
 def comment_add(*, report: ProgressReport, user, kind: str, body: str) -> ReviewComment:
     comment = ReviewComment(report=report, author=user, kind=kind, body=body)
     comment.full_clean()
-    _record_as(comment, user)
+    record_as(comment, user)
     comment.save()
     transaction.on_commit(lambda: notifications.comment_added(comment), robust=True)
     return comment

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from commitments.views import home, meetings, report, reports, review, status, workspace
+from commitments.views import (
+    groups,
+    handover,
+    home,
+    meetings,
+    report,
+    reports,
+    review,
+    review_report,
+    status,
+    workspace,
+)
 
 urlpatterns = [
     path("", home.dashboard, name="home"),
@@ -21,4 +32,18 @@ urlpatterns = [
     path("review-queue/", review.review_queue, name="review_queue"),
     path("meetings/", meetings.meeting_list, name="meeting_list"),
     path("meetings/<slug:slug>/", meetings.meeting_detail, name="meeting_detail"),
+    path("meetings/<slug:slug>/attendance/", groups.record_attendance, name="meeting_attendance"),
+    path("groups/", groups.group_list, name="group_list"),
+    path("groups/<int:pk>/", groups.group_detail, name="group_detail"),
+    path("groups/<int:pk>/volunteer/", groups.volunteer, name="group_volunteer"),
+    path(
+        "recommendations/<int:pk>/<slug:action>/",
+        groups.recommendation_action,
+        name="recommendation_action",
+    ),
+    path("review/", review_report.review, name="review"),
+    path("review/print/", review_report.review_print, name="review_print"),
+    path("review/report.pdf", review_report.review_pdf, name="review_pdf"),
+    path("handover/", handover.register, name="handover"),
+    path("handover/record/", handover.record, name="handover_record"),
 ]

@@ -180,6 +180,8 @@ class Target:
     owner: str | None = None  # "A" or "B": whose record it is
     draft: bool = False
     query: str = ""
+    slug: str | None = None  # a meeting's address, if not the world's expert meeting
+    action: str = "submit"  # a recommendation's move
     # The POST body: a dict, or a function of the world that returns one.
     data: dict | Callable = field(default_factory=dict)
 
@@ -231,6 +233,19 @@ TARGETS = {
             query="?app_label=commitments&model_name=progressreport&field_name=participant",
         ),
         Target("Indonesia", lambda w: w.indonesia),
+        Target("AHEG I", lambda w: w.group),
+        Target(
+            "AHEG I, posting participant=THA",
+            lambda w: w.group,
+            owner="B",
+            data={"participant": "THA"},
+        ),
+        Target(
+            "the expert meeting, posting participant=THA", owner="B", data={"participant": "THA"}
+        ),
+        Target("Bali 2003", slug="bali-2003"),
+        Target("the recommendation, submit", lambda w: w.recommendation),
+        Target("the recommendation, an unknown move", lambda w: w.recommendation, action="adopt"),
         Target("CSV export", query="?export=csv"),
         # Bodies that would pass the version page's form: what a revert would write.
         Target(
@@ -291,6 +306,7 @@ ADMIN_RIGHTS = {
     "commitments_progressreport/B's draft": {"secretariat": HIDDEN, "superuser": "v"},
     "commitments_evidencefile": {"secretariat": "v", "superuser": "v"},
     "commitments_recommendationevent": {"secretariat": "v", "superuser": "v"},
+    "commitments_handover": {"secretariat": "v", "superuser": "v"},
     "commitments_sentreminder": {"secretariat": "v", "superuser": "v"},
     "commitments_reviewcomment": {"secretariat": "v", "superuser": "v"},
     # p: set a password; only a superuser may (else the secretariat could sign in as an
@@ -338,6 +354,37 @@ TABLE = {
     },
     "meeting_list": PUBLIC_PAGE,
     "meeting_detail": PUBLIC_PAGE,
+    # Issue 5: groups, volunteering, attendance, recommendations' moves, the handover ---------
+    "group_list": PUBLIC_PAGE,
+    "group_detail": {"AHEG I": (every(200), R405)},
+    "group_volunteer": {
+        # Thailand volunteered already: B's repeat is a redirect with a message, no write.
+        "AHEG I": (R405, (LOGIN, Redirect("/groups/"), Redirect("/groups/"), 403, 403)),
+        "AHEG I, posting participant=THA": (None, (LOGIN, 403, Redirect("/groups/"), 403, 403)),
+    },
+    "meeting_attendance": {
+        "-": (R405, (LOGIN, Redirect("/meetings/"), Redirect("/meetings/"), 403, 403)),
+        "the expert meeting, posting participant=THA": (
+            None,
+            (LOGIN, 403, Redirect("/meetings/"), 403, 403),
+        ),
+        "Bali 2003": (R405, (LOGIN, 404, 404, 404, 404)),  # not an experts' meeting
+    },
+    "recommendation_action": {
+        # An empty form: back to the meeting with a message, nothing written.
+        "the recommendation, submit": (
+            R405,
+            (LOGIN, 403, 403, Redirect("/meetings/"), Redirect("/meetings/")),
+        ),
+        "the recommendation, an unknown move": (R405, (LOGIN, 404, 404, 404, 404)),
+    },
+    "review": {"-": (every(200), R405)},  # the matrix in it only after login
+    "review_print": {"-": ((LOGIN, 200, 200, 200, 200), R405)},
+    "review_pdf": {"-": ((LOGIN, 200, 200, 200, 200), R405)},
+    "handover": {"-": ((LOGIN, 200, 200, 200, 200), R405)},
+    "handover_record": {
+        "-": (R405, (LOGIN, 403, 403, Redirect("/handover/"), Redirect("/handover/")))
+    },
     # One report: submitted ones to whoever is logged in, drafts to their officials only ---------
     "report_detail": {
         "A's draft": ((LOGIN, 200, 404, 404, 404), R405),
@@ -536,7 +583,8 @@ class World:
         meeting = ExpertMeeting.objects.get(slug="aheg-1-colombo-2003")
         self.meeting_slug = meeting.slug
         # Reference data has no recommendation or volunteer; axes' tables start empty.
-        recommendation = Recommendation.objects.create(
+        self.group = ExpertGroup.objects.get(slug="aheg-1")
+        self.recommendation = recommendation = Recommendation.objects.create(
             meeting=meeting, reference="1", text="Share information."
         )
         # Nor any move of a recommendation, handover or reminder.
@@ -689,7 +737,8 @@ def path_for(pattern: Pattern, target: Target, world: World) -> str:
         "id": obj.pk if obj is not None else None,
         "iso3": "IDN",
         "code": "17a",
-        "slug": world.meeting_slug,
+        "slug": target.slug or world.meeting_slug,
+        "action": target.action,
         "app_label": "commitments",
         "url": "no-such-page/",
         "uidb64": urlsafe_base64_encode(force_bytes(world.official_a.pk)),

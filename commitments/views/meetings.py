@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from commitments.models import ExpertMeeting, MinisterialMeeting
+from commitments.views import groups
 
 
 @require_GET
@@ -25,11 +26,9 @@ def get_meeting(slug):
     model's clean() checks the other)."""
     expert = (
         ExpertMeeting.objects.select_related("group", "group__coordinator", "host")
-        .prefetch_related(
-            "attendance_set__participant",
-            "assistance_set__organisation",
-            "recommendations__commitments",
-        )
+        # The recommendations come with the page's other follow-up data, from
+        # groups.expert_meeting_context.
+        .prefetch_related("attendance_set__participant", "assistance_set__organisation")
         .filter(slug=slug)
         .first()
     )
@@ -48,9 +47,7 @@ def get_meeting(slug):
 @require_GET
 def meeting_detail(request, slug):
     meeting = get_meeting(slug)
-    template = (
-        "commitments/expert_meeting_detail.html"
-        if isinstance(meeting, ExpertMeeting)
-        else "commitments/ministerial_meeting_detail.html"
-    )
-    return render(request, template, {"meeting": meeting})
+    if isinstance(meeting, ExpertMeeting):
+        context = {"meeting": meeting, **groups.expert_meeting_context(request, meeting)}
+        return render(request, "commitments/expert_meeting_detail.html", context)
+    return render(request, "commitments/ministerial_meeting_detail.html", {"meeting": meeting})

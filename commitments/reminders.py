@@ -1,0 +1,271 @@
+"""Reminder emails, sent by `manage.py send_reminders` (safe to run from cron every hour):
+
+- to each focal point (an active Official user with an email) whose participant has tracked
+  commitments with no report that counts within the last `stale_days` days: one email per
+  official, listing those commitments. "Stale" is the workspace's rule (commitments.workspace):
+  the current status, from commitments.status, speaks for a date more than `stale_days` ago,
+  or there is no report at all;
+- to everyone concerned (the secretariat and all officials, active and with an email) once,
+  when the founding meeting's review deadline is `deadline_days` days away or less, and no
+  ministerial meeting has met it yet (commitments.review).
+
+Each reminder has a key that names it, its recipient and its period; a reminder whose key is
+in SentReminder is never sent again:
+
+- stale:<user id>:<participant ISO code>:<YYYY-MM>: at most one a month per official while
+  anything stays stale. The commitments are listed in the body, not the key, so that
+  reporting one of them does not trigger a second email in the same month;
+- deadline:<founding meeting id>:<due date>:<user id>: once per deadline and person; a
+  corrected due date is a new deadline.
+
+Recorded before sending (at most once): the SentReminder row is committed first, then the
+email goes. The unique key makes a second, overlapping run skip it. If sending raises (the
+mail server refused), the row is deleted so that the next run tries again. Only a hard crash
+between the commit and the send loses a reminder; the alternative (send, then record) would
+instead send it twice, and a duplicate reminder costs more trust than a missing one, which
+the next period repeats anyway.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.formats import date_format
+
+from commitments.models import Official, Participant, SentReminder
+from commitments.review import Standing, review_standing
+from commitments.roles import SECRETARIAT
+from commitments.status import status_matrix
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_STALE_DAYS = 365
+DEFAULT_DEADLINE_DAYS = 30
+
+
+def default_stale_days() -> int:
+    return getattr(settings, "FOLLOWUP_STALE_AFTER_DAYS", DEFAULT_STALE_DAYS)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    key: str
+    recipient: str
+    subject: str
+    body: str
+
+
+@dataclass
+class Outcome:
+    sent: list = field(default_factory=list)  # or, in a dry run, those that would be sent
+    skipped: list = field(default_factory=list)  # already sent
+    failed: list = field(default_factory=list)  # the mail server refused; retried next run
+
+
+def site_link(name: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name)
+
+
+def _greeting(user) -> str:
+    return f"Dear {user.get_full_name() or user.get_username()},"
+
+
+# Stale progress -----------------------------------------------------------------------------------
+
+
+def stale_reminders(today: datetime.date, stale_days: int) -> list[Reminder]:
+    """One reminder per focal point whose participant has stale tracked commitments, in at
+    most four queries whatever the number of officials: the officials, and status_matrix's
+    three (the commitments, the participants with their current reports' ids, the reports)."""
+    officials = list(
+        Official.objects.filter(user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user", "participant")
+        .order_by("participant__short_name", "user__pk")
+    )
+    if not officials:
+        return []
+    participant_ids = {official.participant_id for official in officials}
+    matrix = status_matrix(
+        as_of=today, participants=Participant.objects.tracked().filter(pk__in=participant_ids)
+    )
+    stale_by_participant = {}
+    for row in matrix.rows:
+        stale_by_participant[row.participant.pk] = [
+            (commitment, current)
+            for commitment, current in zip(matrix.commitments, row.cells, strict=True)
+            if current is None or (today - current.as_of).days > stale_days
+        ]
+    reminders = []
+    for official in officials:
+        stale = stale_by_participant.get(official.participant_id)
+        if stale:
+            reminders.append(_stale_reminder(official, stale, today, stale_days))
+    return reminders
+
+
+def _stale_reminder(official, stale, today, stale_days) -> Reminder:
+    participant = official.participant
+    lines = []
+    for commitment, current in stale:
+        if current is None:
+            state = "no report yet"
+        else:
+            state = (
+                f"last reported as of {date_format(current.as_of)} "
+                f"({current.get_status_display().lower()})"
+            )
+        lines.append(f"- {commitment.code} {commitment.title}: {state}")
+    count = len(stale)
+    subject = (
+        f"Reminder: progress on {count} commitment{'s' if count != 1 else ''} "
+        f"for {participant.short_name}"
+    )
+    body = "\n".join(
+        [
+            _greeting(official.user),
+            "",
+            f"For {participant.name}, the following commitment{'s have' if count != 1 else ' has'}"
+            f" no progress report for the last {stale_days} days:",
+            "",
+            *lines,
+            "",
+            "Reporting is voluntary (paragraph 19 of the statement). If there is progress to "
+            "report, or to confirm, you can do so in your workspace:",
+            site_link("workspace"),
+            "",
+            "This reminder is sent at most once a month while a commitment has no recent report.",
+        ]
+    )
+    return Reminder(
+        key=f"stale:{official.user.pk}:{participant.iso3}:{today:%Y-%m}",
+        recipient=official.user.email,
+        subject=subject,
+        body=body + "\n",
+    )
+
+
+# The review deadline ------------------------------------------------------------------------------
+
+
+def deadline_recipients():
+    """The secretariat and all officials, active and with an email: one user per address."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(Q(groups__name=SECRETARIAT) | Q(official__isnull=False))
+        .distinct()
+        .order_by("pk")
+    )
+    seen, recipients = set(), []
+    for user in users:
+        if user.email.lower() not in seen:
+            seen.add(user.email.lower())
+            recipients.append(user)
+    return recipients
+
+
+def deadline_reminders(today: datetime.date, deadline_days: int) -> list[Reminder]:
+    """One reminder per person when the review deadline is at most `deadline_days` days
+    away (on the day itself included) and no ministerial meeting has met it yet."""
+    standing = review_standing(today)
+    if standing is None or standing.standing not in (Standing.DUE, Standing.DUE_TODAY):
+        return []
+    if standing.days > deadline_days:
+        return []
+    due = date_format(standing.due_date)
+    when = (
+        "today"
+        if standing.days == 0
+        else f"in {standing.days} day{'s' if standing.days != 1 else ''}"
+    )
+    subject = f"The 12-month review is due {when}, on {due}"
+    paragraph = (
+        f"The 12-month review of the follow-up to {standing.founding.name} is due {when}, on "
+        f"{due}. Under paragraph 24 of the statement, the results of the meetings of experts "
+        "are submitted for consideration by Ministers at a meeting to be convened within one "
+        "year; under paragraph 25, further follow-up after this period is passed on to "
+        "existing regional and international mechanisms."
+    )
+    links = [
+        "How the review stands:",
+        site_link("review"),
+        "",
+        "Officials can update their participant's progress reports in their workspace:",
+        site_link("workspace"),
+    ]
+    return [
+        Reminder(
+            key=f"deadline:{standing.founding.pk}:{standing.due_date.isoformat()}:{user.pk}",
+            recipient=user.email,
+            subject=subject,
+            body="\n".join([_greeting(user), "", paragraph, "", *links]) + "\n",
+        )
+        for user in deadline_recipients()
+    ]
+
+
+# Sending ------------------------------------------------------------------------------------------
+
+
+def due_reminders(today: datetime.date, *, stale_days: int, deadline_days: int) -> list[Reminder]:
+    return [*stale_reminders(today, stale_days), *deadline_reminders(today, deadline_days)]
+
+
+def send_reminders(
+    today: datetime.date, *, stale_days: int, deadline_days: int, dry_run: bool = False
+) -> Outcome:
+    """Send each due reminder not sent before, one email per recipient (no one sees another's
+    address). A dry run sends nothing and writes nothing: `sent` lists what would go."""
+    reminders = due_reminders(today, stale_days=stale_days, deadline_days=deadline_days)
+    already = set(
+        SentReminder.objects.filter(key__in=[r.key for r in reminders]).values_list(
+            "key", flat=True
+        )
+    )
+    outcome = Outcome()
+    for reminder in reminders:
+        if reminder.key in already:
+            outcome.skipped.append(reminder)
+        elif dry_run:
+            outcome.sent.append(reminder)
+        elif not _claim(reminder):
+            outcome.skipped.append(reminder)  # an overlapping run claimed it first
+        elif _send(reminder):
+            outcome.sent.append(reminder)
+        else:
+            outcome.failed.append(reminder)
+    return outcome
+
+
+def _claim(reminder: Reminder) -> bool:
+    """Record the reminder as sent; False if another run already did (the unique key)."""
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(
+                key=reminder.key, recipient=reminder.recipient, subject=reminder.subject[:255]
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _send(reminder: Reminder) -> bool:
+    try:
+        send_mail(
+            reminder.subject, reminder.body, settings.DEFAULT_FROM_EMAIL, [reminder.recipient]
+        )
+    except Exception:
+        # Whatever the mail backend raised: the reminder was not sent, so it is unrecorded
+        # for the next run to try again, and the failure is logged.
+        logger.exception("Could not send reminder %s to %s", reminder.key, reminder.recipient)
+        SentReminder.objects.filter(key=reminder.key).delete()
+        return False
+    return True
