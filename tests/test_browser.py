@@ -16,6 +16,7 @@ import pytest
 
 from commitments.demo import seed_demo
 from commitments.management.commands.load_reference import load_reference_fixtures
+from commitments.models import ExpertMeeting
 from commitments.roles import ensure_secretariat_group
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -202,3 +203,53 @@ def test_an_official_drafts_edits_and_submits_a_report(page, site, browser):
     page.goto(site + "/countries/idn/")
     section = page.locator("article", has_text="17d · Public awareness")
     assert "twice" in section.inner_text()
+
+
+def test_the_secretariat_takes_recommendations_to_ministers_and_hands_one_over(page, site):
+    log_in(page, site, "demo-secretariat", next_path="/admin/commitments/expertmeeting/add/")
+    page.wait_for_url("**/admin/commitments/expertmeeting/add/")
+    page.fill("input[name=title]", "AHEG I meeting, Manila")
+    page.fill("input[name=slug]", "aheg-1-manila-2003")
+    page.select_option("select[name=status]", "held")
+    page.fill("input[name=place]", "Manila, Philippines")
+    page.fill("input[name=start_date]", "2003-03-20")
+    page.fill("input[name=end_date]", "2003-03-21")
+    page.fill("textarea[name=outcome]", "Agreed two recommendations for Ministers.")
+    page.fill("textarea[name=source]", "Browser test")
+    for index, text in enumerate(["Share watch lists.", "Train document examiners."]):
+        page.get_by_text("Add another Recommendation").click()
+        page.fill(f"input[name=recommendations-{index}-reference]", str(index + 1))
+        page.fill(f"textarea[name=recommendations-{index}-text]", text)
+    page.get_by_role("button", name="Save", exact=True).first.click()
+    page.wait_for_url("**/admin/commitments/expertmeeting/")
+
+    meeting = ExpertMeeting.objects.get(title="AHEG I meeting, Manila")
+    assert meeting.recommendations.count() == 2
+    page.goto(site + f"/meetings/{meeting.slug}/")
+    for number in (1, 2):
+        item = page.locator("li[id^=recommendation-]").nth(number - 1)
+        item.get_by_text("Submit to Ministers").click()
+        item.get_by_label("Ministerial meeting").select_option(label="Bali 2003 (28–30 April 2003)")
+        item.get_by_role("button", name="Submit").click()
+        page.wait_for_load_state()
+    first = page.locator("li[id^=recommendation-]").first
+    first.get_by_text("Hand over to an existing mechanism").click()
+    first.get_by_label("Mechanism").select_option(label="APC (regional)")
+    first.get_by_label("Date of the handover").fill("2003-06-02")
+    first.get_by_role("button", name="Hand over").click()
+    page.wait_for_load_state()
+    screenshot(page, "meeting-recommendations")
+    assert "Handed over to" in page.locator("li[id^=recommendation-]").first.inner_text()
+
+    page.goto(site + "/review/")
+    review = page.locator("main").inner_text()
+    assert "Share watch lists." in review
+    assert "Train document examiners." in review
+    assert "59 days late" in review  # submitted at Bali II, 28 April 2003
+    screenshot(page, "review")
+
+    page.goto(site + "/handover/")
+    register = page.locator("main").inner_text()
+    assert "Share watch lists." in register
+    assert "2 June 2003" in register
+    screenshot(page, "handover")
