@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from commitments import services
+from commitments.evidence import validate_evidence_file
 from commitments.models import (
     Assistance,
     Attendance,
@@ -24,6 +25,7 @@ from commitments.models import (
     ExpertMeeting,
     Handover,
     Mechanism,
+    MeetingDocument,
     MinisterialMeeting,
     Official,
     Paragraph,
@@ -254,6 +256,26 @@ class AssistanceInline(OrganisationChoicesMixin, admin.TabularInline):
     fields = ["organisation", "role", "source", "confidence"]
 
 
+class MeetingDocumentForm(forms.ModelForm):
+    """A meeting's document: a file is checked by its content, like evidence files."""
+
+    class Meta:
+        model = MeetingDocument
+        fields = ["title", "url", "file", "source", "confidence"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            self.instance.content_type = validate_evidence_file(upload)
+        return upload
+
+
+class MeetingDocumentInline(admin.TabularInline):
+    model = MeetingDocument
+    form = MeetingDocumentForm
+    extra = 0
+
+
 class RecommendationInline(admin.StackedInline):
     model = Recommendation
     extra = 0
@@ -270,7 +292,19 @@ class ExpertMeetingAdmin(HistoryAdmin):
     autocomplete_fields = ["group", "host"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
-    inlines = [AttendanceInline, AssistanceInline, RecommendationInline]
+    inlines = [AttendanceInline, AssistanceInline, MeetingDocumentInline, RecommendationInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is MeetingDocument:
+            for document in formset.save(commit=False):
+                if document.added_by_id is None:
+                    document.added_by = request.user
+                document.save()
+            for document in formset.deleted_objects:
+                document.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "group", "status", "place", "host"]}),
         ("Dates", {"fields": ["start_date", "end_date", "date_precision", "date_note"]}),
@@ -609,3 +643,20 @@ class RecommendationEventAdmin(LogAdmin):
 class SentReminderAdmin(LogAdmin):
     list_display = ["key", "recipient", "subject", "sent_at"]
     search_fields = ["key", "recipient"]
+
+
+@admin.register(MeetingDocument)
+class MeetingDocumentAdmin(HistoryAdmin):
+    form = MeetingDocumentForm
+    list_display = ["title", "meeting", "url", "added_at"]
+    list_select_related = ["meeting"]
+    search_fields = ["title", "meeting__title", "url"]
+    autocomplete_fields = ["meeting"]
+
+    def get_fields(self, request, obj=None):
+        return ["meeting", *MeetingDocumentForm.Meta.fields]
+
+    def save_model(self, request, obj, form, change):
+        if obj.added_by_id is None:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)

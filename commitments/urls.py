@@ -33,6 +33,11 @@ urlpatterns = [
     path("meetings/", meetings.meeting_list, name="meeting_list"),
     path("meetings/<slug:slug>/", meetings.meeting_detail, name="meeting_detail"),
     path("meetings/<slug:slug>/attendance/", groups.record_attendance, name="meeting_attendance"),
+    path(
+        "meeting-documents/<int:pk>/",
+        meetings.meeting_document_download,
+        name="meeting_document",
+    ),
     path("groups/", groups.group_list, name="group_list"),
     path("groups/<int:pk>/", groups.group_detail, name="group_detail"),
     path("groups/<int:pk>/volunteer/", groups.volunteer, name="group_volunteer"),

@@ -18,6 +18,7 @@ from commitments.models import (
     ExpertMeeting,
     Handover,
     Mechanism,
+    MeetingDocument,
     Official,
     Participant,
     ProgressReport,
@@ -59,6 +60,9 @@ def one_of_everything(indonesia, official_of_indonesia):
         passed_on=datetime.date(2003, 6, 1),
     )  # fmt: skip
     SentReminder.objects.create(key="test", recipient="siti@example.org", subject="Reminder")
+    MeetingDocument.objects.create(
+        meeting=recommendation.meeting, title="Report", url="https://example.org/report"
+    )
     login = {"username": "siti", "ip_address": "127.0.0.1", "user_agent": "test",
              "http_accept": "*/*", "path_info": "/accounts/login/"}  # fmt: skip
     AccessAttempt.objects.create(**login, failures_since_start=1, get_data="", post_data="")

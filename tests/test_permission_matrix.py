@@ -46,6 +46,7 @@ from commitments.models import (
     ExpertMeeting,
     Handover,
     Mechanism,
+    MeetingDocument,
     Official,
     ProgressReport,
     Recommendation,
@@ -234,6 +235,7 @@ TARGETS = {
         ),
         Target("Indonesia", lambda w: w.indonesia),
         Target("AHEG I", lambda w: w.group),
+        Target("the meeting's document file", lambda w: w.document),
         Target(
             "AHEG I, posting participant=THA",
             lambda w: w.group,
@@ -355,6 +357,7 @@ TABLE = {
     "meeting_list": PUBLIC_PAGE,
     "meeting_detail": PUBLIC_PAGE,
     # Issue 5: groups, volunteering, attendance, recommendations' moves, the handover ---------
+    "meeting_document": {"the meeting's document file": (every(200), R405)},
     "group_list": PUBLIC_PAGE,
     "group_detail": {"AHEG I": (every(200), R405)},
     "group_volunteer": {
@@ -584,6 +587,10 @@ class World:
         self.meeting_slug = meeting.slug
         # Reference data has no recommendation or volunteer; axes' tables start empty.
         self.group = ExpertGroup.objects.get(slug="aheg-1")
+        self.document = MeetingDocument.objects.create(
+            meeting=meeting, title="Plan of Action", content_type="application/pdf",
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="plan.pdf"),
+        )  # fmt: skip
         self.recommendation = recommendation = Recommendation.objects.create(
             meeting=meeting, reference="1", text="Share information."
         )

@@ -12,6 +12,7 @@ from commitments.models.meetings import (
     Attendance,
     ExpertGroup,
     ExpertMeeting,
+    MeetingDocument,
     MinisterialMeeting,
     Volunteer,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "ExpertMeeting",
     "Handover",
     "Mechanism",
+    "MeetingDocument",
     "MinisterialMeeting",
     "Official",
     "Paragraph",

@@ -1,12 +1,15 @@
 """The follow-up mechanism's meetings: ministerial meetings, expert groups and their meetings."""
 
 import datetime
+import uuid
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from simple_history.models import HistoricalRecords
 
 from commitments.models.reference import Participant
@@ -383,3 +386,51 @@ class Assistance(MeetingParticipation):
     def clean(self):
         if self.organisation_id and self.organisation.kind != Participant.Kind.ORGANISATION:
             raise ValidationError({"organisation": ASSISTANCE_ORGANISATION_MESSAGE})
+
+
+def meeting_document_path(instance, filename):
+    """A random folder per file: names never collide and cannot be guessed."""
+    return f"meeting-documents/{uuid.uuid4().hex}/{get_valid_filename(filename)[-120:]}"
+
+
+DOCUMENT_NEEDS_LINK_OR_FILE = "Give the document's web address, or attach the file, or both."
+
+
+class MeetingDocument(Sourced):
+    """A document of an expert meeting (its report, a plan of action): a link, a file
+    (PDF, Office document or image, checked by content), or both. Files are stored outside
+    the static files and served by a view, as downloads."""
+
+    meeting = models.ForeignKey(ExpertMeeting, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=200)
+    url = models.URLField("web address", max_length=500, blank=True)
+    file = models.FileField(upload_to=meeting_document_path, max_length=300, blank=True)
+    content_type = models.CharField(max_length=120, blank=True, editable=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url="", file=""),
+                name="meetingdocument_link_or_file",
+                violation_error_message=DOCUMENT_NEEDS_LINK_OR_FILE,
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if not self.url and not self.file:
+            raise ValidationError(DOCUMENT_NEEDS_LINK_OR_FILE)

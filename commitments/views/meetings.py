@@ -1,10 +1,12 @@
 """Meetings of the follow-up: ministerial and expert meetings. Public reference data."""
 
-from django.http import Http404
+from pathlib import PurePath
+
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from commitments.models import ExpertMeeting, MinisterialMeeting
+from commitments.models import ExpertMeeting, MeetingDocument, MinisterialMeeting
 from commitments.views import groups
 
 
@@ -28,7 +30,9 @@ def get_meeting(slug):
         ExpertMeeting.objects.select_related("group", "group__coordinator", "host")
         # The recommendations come with the page's other follow-up data, from
         # groups.expert_meeting_context.
-        .prefetch_related("attendance_set__participant", "assistance_set__organisation")
+        .prefetch_related(
+            "attendance_set__participant", "assistance_set__organisation", "documents"
+        )
         .filter(slug=slug)
         .first()
     )
@@ -51,3 +55,23 @@ def meeting_detail(request, slug):
         context = {"meeting": meeting, **groups.expert_meeting_context(request, meeting)}
         return render(request, "commitments/expert_meeting_detail.html", context)
     return render(request, "commitments/ministerial_meeting_detail.html", {"meeting": meeting})
+
+
+@require_GET
+def meeting_document_download(request, pk):
+    """A meeting's document file: public like the meeting, always as a download (an uploaded
+    file is never trusted to render in the browser)."""
+    document = MeetingDocument.objects.filter(pk=pk).exclude(file="").first()
+    if document is None:
+        raise Http404("No document file has that number.")
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from the server's storage.") from None
+    name = PurePath(document.file.name).name
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=name,
+        content_type=document.content_type or "application/octet-stream",
+    )
