@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.db.models import Case, IntegerField, Value, When
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -109,10 +110,22 @@ class ReportTable(tables.Table):
         },
     )
 
+    is_filtered = False  # set by the view: the caption says "match these filters"
+
+    @property
+    def caption(self) -> str:
+        count = self.paginator.count
+        text = f"{count} submitted report{pluralize(count)}"
+        if self.is_filtered:
+            text += f" match{pluralize(count, 'es,')} these filters"
+        if self.paginator.num_pages > 1:
+            text += f": {self.page.start_index()} to {self.page.end_index()} on this page"
+        return text + "."
+
     class Meta:
         model = ProgressReport
         fields = ()  # only the columns above
-        template_name = "django_tables2/table.html"
+        template_name = "includes/table.html"
         attrs = {"class": "striped"}
         # Newest first: the report that speaks for the latest date at the top.
         order_by = "-as_of"
