@@ -98,3 +98,13 @@ def test_the_meeting_page_lists_documents_and_serves_files_as_downloads(client, 
 def test_a_document_download_rejects_post_and_unknown_numbers(client):
     assert client.get(reverse("meeting_document", args=[999999])).status_code == 404
     assert client.post(reverse("meeting_document", args=[1])).status_code == 405
+
+
+def test_the_secretariat_is_led_from_the_meeting_page_to_record_it(
+    client, secretariat_user, official_of_indonesia, meeting
+):
+    edit = reverse("admin:commitments_expertmeeting_change", args=[meeting.pk])
+    client.force_login(official_of_indonesia)
+    assert edit not in client.get(f"/meetings/{meeting.slug}/").content.decode()
+    client.force_login(secretariat_user)
+    assert edit in client.get(f"/meetings/{meeting.slug}/").content.decode()

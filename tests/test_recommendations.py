@@ -687,5 +687,6 @@ def test_the_meeting_page_query_count_does_not_grow_with_the_recommendations(sec
     # recommendations with where they were submitted, their commitments, their moves with who
     # recorded them, their handovers with the mechanisms; session, user, the secretariat
     # check; the ministerial meetings and the mechanisms for the forms; the official check;
-    # the demo-data flag.
-    assert count_queries(secretariat, f"/meetings/{COLOMBO}/") == small == 14
+    # the demo-data flag; its documents; the user's own and group permissions (for the link to
+    # record the meeting in the admin).
+    assert count_queries(secretariat, f"/meetings/{COLOMBO}/") == small == 17
