@@ -44,3 +44,15 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def require_secret_key() -> None:
+    """Refuse to serve without SECRET_KEY (set when DEBUG is off, as production runs)."""
+    from django.conf import settings
+
+    try:
+        key = settings.SECRET_KEY  # Django raises on an empty key only when it is read
+    except ImproperlyConfigured:
+        key = ""
+    if not key:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")

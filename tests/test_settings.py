@@ -52,10 +52,45 @@ def test_env_int_and_env_list_fall_back_to_their_defaults(monkeypatch):
     assert env_list("HOSTS") == ["a.example", "b.example"]
 
 
-def test_without_debug_a_secret_key_is_required():
-    result = settings_in_a_fresh_process("s.DEBUG")
+def run_in_a_fresh_process(code: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("entry_point", ["bali_followup.wsgi", "bali_followup.asgi"])
+def test_without_debug_the_app_refuses_to_serve_without_a_secret_key(entry_point):
+    result = run_in_a_fresh_process(f"import {entry_point}")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert run_in_a_fresh_process(f"import {entry_point}", SECRET_KEY="k").returncode == 0
+
+
+def test_without_debug_nothing_is_signed_with_an_empty_key():
+    result = run_in_a_fresh_process(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'bali_followup.settings'; "
+        "django.setup(); from django.core import signing; signing.dumps('x')"
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_the_project_loads_for_its_tooling_with_no_environment():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_with_debug_a_development_key_is_used():
