@@ -2,7 +2,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from commitments.access import can_view_progress
-from commitments.models import ProgressReport
+from commitments.demo import demo_data_present
 from commitments.permissions import is_secretariat, official_participant
 
 
@@ -12,9 +12,7 @@ def site(request):
         "can_view_progress": can_view_progress(request.user),
         # Asked only by pages that render the banner, once per request.
         "nav_roles": SimpleLazyObject(lambda: _roles(request.user)),
-        "demo_data_present": SimpleLazyObject(
-            lambda: ProgressReport.objects.filter(is_demo=True).exists()
-        ),
+        "demo_data_present": SimpleLazyObject(demo_data_present),
     }
 
 

@@ -35,13 +35,13 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from commitments.models import (
+    Comment,
     Commitment,
     Confidence,
     EvidenceFile,
     Official,
     Participant,
     ProgressReport,
-    ReviewComment,
 )
 from commitments.roles import SECRETARIAT
 
@@ -151,6 +151,8 @@ class ClearResult:
 
 
 def demo_data_present() -> bool:
+    """Whether demonstration reports exist: every page, and the report for Ministers, then
+    say so."""
     return ProgressReport.objects.filter(is_demo=True).exists()
 
 
@@ -227,9 +229,9 @@ def clear_demo() -> ClearResult:
     stored_files = set(
         EvidenceFile.history.filter(**on_demo_reports).values_list("file", flat=True)
     )
-    result.comments = ReviewComment.objects.filter(**on_demo_reports).delete()[0]
+    result.comments = Comment.objects.filter(**on_demo_reports).delete()[0]
     result.files = EvidenceFile.objects.filter(**on_demo_reports).delete()[0]
-    for model in (ReviewComment, EvidenceFile):
+    for model in (Comment, EvidenceFile):
         result.history_rows += model.history.filter(**on_demo_reports).delete()[0]
     transaction.on_commit(lambda: _delete_stored_files(stored_files))
 

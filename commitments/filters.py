@@ -2,20 +2,12 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
+from commitments.forms import DateInput
 from commitments.models import Commitment, Confidence, Participant, ProgressReport
 
 DATES_REVERSED_MESSAGE = "The “to” date is before the “from” date."
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it sends and shows dates as YYYY-MM-DD."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ReportFilterForm(forms.Form):
@@ -28,7 +20,7 @@ class ReportFilterForm(forms.Form):
 
 
 class ParticipantCommitmentFilter(django_filters.FilterSet):
-    """Reports of one participant, on one commitment: the review queue's filters."""
+    """Reports of one participant, on one commitment: the comment queue's filters."""
 
     participant = django_filters.ModelChoiceFilter(
         label="Participant",
@@ -91,10 +83,7 @@ class ReportFilter(ParticipantCommitmentFilter):
     def only_current(self, queryset, name, value):
         if not value:
             return queryset
-        corrections = ProgressReport.objects.filter(
-            state=ProgressReport.State.SUBMITTED, corrects=OuterRef("pk")
-        )
-        return queryset.filter(~Exists(corrections))
+        return queryset.not_replaced()
 
     @property
     def is_filtering(self) -> bool:

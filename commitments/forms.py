@@ -1,11 +1,47 @@
-"""Forms of the officials' workspace and of the secretariat's follow-up."""
+"""Every form of the site, rendered from these classes: the officials' reports, comments,
+volunteering and attendance; the secretariat's moves of recommendations and handovers; the
+"as of" date of the status pages. Forms parse and check input; the rules that need the
+database are the services' (commitments.services), which the views call."""
+
+import datetime
+from dataclasses import dataclass
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from commitments import handover_register
 from commitments.evidence import ACCEPT_ATTRIBUTE, validate_evidence_file
-from commitments.models import ProgressReport, ReviewComment
+from commitments.models import (
+    Comment,
+    Mechanism,
+    MinisterialMeeting,
+    ProgressReport,
+    Recommendation,
+)
 from commitments.models.progress import EARLIEST_AS_OF
+from commitments.services import recommendations as moves
+from commitments.services.participation import NAMES_MAX_LENGTH
+from commitments.templatetags.followup import date_range
+
+DATE_INVALID_MESSAGE = "Enter the date as YYYY-MM-DD, for example 2003-04-30."
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it sends and shows dates as YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def date_limits(field, *, earliest=None, latest=None) -> None:
+    """Tell the browser's date picker the range the service will accept."""
+    if earliest:
+        field.widget.attrs["min"] = earliest.isoformat()
+    if latest:
+        field.widget.attrs["max"] = latest.isoformat()
 
 
 class MultipleFileInput(forms.FileInput):
@@ -83,7 +119,7 @@ class ReportForm(forms.ModelForm):
 
 class CommentForm(forms.ModelForm):
     class Meta:
-        model = ReviewComment
+        model = Comment
         fields = ["kind", "body"]
         labels = {"body": "Comment"}
         widgets = {"body": forms.Textarea(attrs={"rows": 4, "maxlength": 5000})}
@@ -91,7 +127,319 @@ class CommentForm(forms.ModelForm):
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, ReviewComment.Kind(k).label) for k in kinds]
+        self.fields["kind"].choices = [(k, Comment.Kind(k).label) for k in kinds]
         if len(kinds) == 1:
             self.fields["kind"].initial = kinds[0]
             self.fields["kind"].widget = forms.HiddenInput()
+
+
+# The status pages' date ------------------------------------------------------------------------
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label="As of",
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD, for example 2003-02-28."},
+    )
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of and as_of < EARLIEST_AS_OF:
+            raise forms.ValidationError(
+                f"Choose a date on or after {date_format(EARLIEST_AS_OF)}, when the Bali "
+                "conference opened."
+            )
+        if as_of and as_of > timezone.localdate():
+            raise forms.ValidationError("Choose a date that is not in the future.")
+        return as_of
+
+
+# Taking part: volunteering and attendance -------------------------------------------------------
+
+
+def names_field(label, help_text, rows):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=NAMES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": rows, "maxlength": NAMES_MAX_LENGTH}),
+        help_text=help_text,
+    )
+
+
+class VolunteerForm(forms.Form):
+    expert_names = names_field(
+        "Named expert officials (optional)", "One per line, with their positions if you wish.", 3
+    )
+
+
+class AttendanceForm(forms.Form):
+    delegates = names_field(
+        "Delegates, one per line",
+        "Leave empty if your delegation attended but you cannot name it.",
+        4,
+    )
+
+    def __init__(self, *args, participant=None, attendance=None, **kwargs):
+        if attendance is not None:
+            kwargs.setdefault("initial", {"delegates": attendance.delegates})
+        super().__init__(*args, auto_id="attendance-%s", **kwargs)
+        field = self.fields["delegates"]
+        if participant is not None:
+            field.label = f"Delegates of {participant.short_name}, one per line"
+        if attendance is not None:
+            field.help_text = (
+                f"{participant.short_name} is recorded as attending; change the names if they "
+                "are wrong (the earlier ones stay in the history)."
+            )
+
+
+# The secretariat's moves of a recommendation ----------------------------------------------------
+
+
+def move_date_field(label, required=True, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DateInput,
+        error_messages={"required": "Give the date.", "invalid": DATE_INVALID_MESSAGE},
+    )
+
+
+class MinisterialMeetingChoice(forms.ModelChoiceField):
+    def label_from_instance(self, meeting):
+        return f"{meeting.short_name} ({date_range(meeting)})"
+
+
+class MechanismChoice(forms.ModelChoiceField):
+    def label_from_instance(self, mechanism):
+        return f"{mechanism.short_name} ({mechanism.get_scope_display().lower()})"
+
+
+@dataclass(frozen=True)
+class MoveOptions:
+    """What the move forms of one expert meeting's page offer, read once for all of them
+    (a page of many recommendations runs no query per form)."""
+
+    ministerial_meetings: list
+    mechanisms: list
+    earliest_handover: datetime.date | None
+
+    @classmethod
+    def for_meeting(cls, meeting) -> "MoveOptions":
+        return cls(
+            # Those the recommendations can go to: not over before this meeting began.
+            ministerial_meetings=list(
+                MinisterialMeeting.objects.ministerial()
+                .filter(end_date__gte=meeting.start_date)
+                .order_by("start_date")
+            ),
+            mechanisms=list(Mechanism.objects.order_by("short_name")),
+            earliest_handover=handover_register.earliest_handover_date(
+                MinisterialMeeting.objects.founding()
+            ),
+        )
+
+
+def offer_only(field, objects) -> None:
+    """Show these objects as the choices of an unbound model choice field (a posted value is
+    still checked against the field's whole queryset)."""
+    field.choices = [(obj.pk, field.label_from_instance(obj)) for obj in objects]
+
+
+class MoveForm(forms.Form):
+    """One move of a recommendation, as the expert meeting's page offers it. Its cleaned data
+    are the keyword arguments of the move's service; `done()` says what was done, for the
+    success message. Given a recommendation, the form's ids and date limits are its own, so
+    that several forms on one page never share an id."""
+
+    move = ""
+    summary = ""
+    submit_label = ""
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=NAMES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NAMES_MAX_LENGTH}),
+    )
+
+    def __init__(self, *args, recommendation=None, options: MoveOptions | None = None, **kwargs):
+        if recommendation is not None:
+            kwargs.setdefault("auto_id", f"r{recommendation.pk}-{self.move}-%s")
+        super().__init__(*args, **kwargs)
+        # The note last, after the move's own fields.
+        self.order_fields([name for name in self.fields if name != "note"])
+        if recommendation is not None and options is not None:
+            self.offer(recommendation, options)
+            date_limits(self.fields["on"], earliest=self.earliest(recommendation, options),
+                        latest=timezone.localdate())  # fmt: skip
+
+    def offer(self, recommendation, options) -> None:
+        """Limit the choices shown to those the move can take."""
+
+    def earliest(self, recommendation, options):
+        return None
+
+    def done(self) -> str:
+        raise NotImplementedError
+
+
+class SubmitForm(MoveForm):
+    move, summary, submit_label = moves.SUBMIT, "Submit to Ministers", "Submit"
+    # Any ministerial meeting is accepted: the service says why a senior officials' one, or
+    # one that ended before the recommendation was made, will not do. The page offers only
+    # those it can go to.
+    meeting = MinisterialMeetingChoice(
+        label="Ministerial meeting",
+        queryset=MinisterialMeeting.objects.all(),
+        empty_label=None,
+        error_messages={
+            "required": "Choose the ministerial meeting.",
+            "invalid_choice": "Choose a ministerial meeting from the list.",
+        },
+    )
+    on = move_date_field(
+        "Date of the submission", required=False, help_text="Blank: the meeting's first day."
+    )
+
+    def offer(self, recommendation, options):
+        field = self.fields["meeting"]
+        offer_only(field, options.ministerial_meetings)
+        if not options.ministerial_meetings:
+            field.help_text = (
+                "No ministerial meeting after this one is recorded: add it in the admin first."
+            )
+
+    def earliest(self, recommendation, options):
+        return recommendation.meeting.start_date
+
+    def done(self):
+        return f"submitted to {self.cleaned_data['meeting']}"
+
+
+class ConsiderForm(MoveForm):
+    move, summary, submit_label = moves.CONSIDER, "Record what Ministers did", "Record the outcome"
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=Recommendation.Outcome.choices,
+        error_messages={
+            "required": "Choose what Ministers did: endorsed, noted or not adopted.",
+            "invalid_choice": "Choose what Ministers did: endorsed, noted or not adopted.",
+        },
+    )
+    on = move_date_field("Date Ministers considered it")
+
+    def earliest(self, recommendation, options):
+        return recommendation.submitted_on
+
+    def done(self):
+        outcome = Recommendation.Outcome(self.cleaned_data["outcome"]).label.lower()
+        return f"recorded as {outcome} by Ministers"
+
+
+class CloseForm(MoveForm):
+    move, summary, submit_label = moves.CLOSE, "Close as implemented", "Close"
+    on = move_date_field("Date of implementation")
+
+    def earliest(self, recommendation, options):
+        return recommendation.considered_on
+
+    def done(self):
+        return "closed as implemented"
+
+
+def mechanism_field(**kwargs):
+    return MechanismChoice(
+        label="Mechanism",
+        queryset=Mechanism.objects.order_by("short_name"),
+        error_messages={
+            "required": "Choose the mechanism it is passed on to.",
+            "invalid_choice": "Choose one of the existing mechanisms in the list.",
+        },
+        **kwargs,
+    )
+
+
+class HandOverForm(MoveForm):
+    move, summary, submit_label = (
+        moves.HAND_OVER, "Hand over to an existing mechanism", "Hand over"
+    )  # fmt: skip
+    mechanism = mechanism_field(empty_label=None)
+    on = move_date_field(
+        "Date of the handover", help_text="After the 12-month period (paragraph 25)."
+    )
+
+    def offer(self, recommendation, options):
+        offer_only(self.fields["mechanism"], options.mechanisms)
+
+    def earliest(self, recommendation, options):
+        made = recommendation.considered_on or recommendation.submitted_on
+        return max(filter(None, [made, options.earliest_handover]), default=None)
+
+    def done(self):
+        return f"handed over to {self.cleaned_data['mechanism']}"
+
+
+MOVE_FORMS = {form.move: form for form in (SubmitForm, ConsiderForm, CloseForm, HandOverForm)}
+
+
+# The handover register --------------------------------------------------------------------------
+
+
+class HandoverForm(forms.Form):
+    """One handover as the register's per-item form posts it. The rules that need the
+    database (the period, the item's status) are the service's."""
+
+    item = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=100,
+        error_messages={"required": handover_register.BAD_ITEM_MESSAGE},
+    )
+    mechanism = mechanism_field(to_field_name="slug", empty_label="Choose a mechanism")
+    passed_on = forms.DateField(
+        label="Date passed on",
+        widget=DateInput,
+        error_messages={
+            "required": "Enter the date the item was passed on.",
+            "invalid": "Enter the date as YYYY-MM-DD, for example 2003-05-15.",
+        },
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=NAMES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NAMES_MAX_LENGTH}),
+    )
+
+    def __init__(self, *args, item=None, earliest=None, mechanisms=(), **kwargs):
+        """Bound to data, a posted handover; with `item`, the register's form for that item,
+        offering `mechanisms` (read once for all the register's forms)."""
+        if item is not None:
+            today = timezone.localdate()
+            kwargs.setdefault("initial", {"item": item.key, "passed_on": today})
+            kwargs.setdefault("auto_id", f"{item.anchor}-%s")
+        super().__init__(*args, **kwargs)
+        if item is not None:
+            field = self.fields["mechanism"]
+            field.choices = [("", field.empty_label)] + [
+                (m.slug, field.label_from_instance(m)) for m in mechanisms
+            ]
+            date_limits(self.fields["passed_on"], earliest=earliest, latest=today)
+            if earliest:
+                self.fields[
+                    "passed_on"
+                ].help_text = f"From {date_format(earliest)} (after the 12-month period) to today."
+
+    def clean_item(self):
+        item = handover_register.find_item(self.cleaned_data["item"])
+        if item is None:
+            raise forms.ValidationError(handover_register.BAD_ITEM_MESSAGE)
+        return item
+
+
+def error_sentences(form) -> str:
+    """A form's errors as one line, for a message on the page the form came from."""
+    return " ".join(message for errors in form.errors.values() for message in errors)

@@ -1,9 +1,19 @@
-"""A report's history as a story: who did what, when, and which fields changed, from the rows
-django-simple-history keeps for the report and for its evidence files."""
+"""The history helpers: who made a change (`record_as`), and a report's history as a story
+(who did what, when, and which fields changed), from the rows django-simple-history keeps for
+the report and for its evidence files."""
 
 from dataclasses import dataclass, field
 
 from commitments.models import EvidenceFile, ProgressReport
+
+
+def record_as(instance, user) -> None:
+    """Name `user` as the author of the history row that saving `instance` writes.
+
+    django-simple-history takes the user from the request; the services say it outright, so
+    that the history is right whoever calls them (a view, the admin, a command, a test)."""
+    instance._history_user = user
+
 
 SUBMITTED_ACTION = "Submitted the report"
 # Bookkeeping fields that change with every save and say nothing to a reader.

@@ -18,21 +18,20 @@ from functools import cached_property
 
 from django.db.models import Prefetch
 
+from commitments.demo import demo_data_present
+from commitments.ministerial_review import (
+    ReviewStanding,
+    Standing,
+    Submission,
+    review_standing,
+    submission_timeliness,
+)
 from commitments.models import (
     Assistance,
     Attendance,
     ExpertGroup,
     ExpertMeeting,
-    ProgressReport,
     Recommendation,
-)
-from commitments.review import (
-    ReviewStanding,
-    Standing,
-    Submission,
-    review_standing,
-    standing_summary,
-    submission_timeliness,
 )
 from commitments.status import Matrix, status_matrix
 
@@ -81,7 +80,7 @@ class ForMinisters:
     def is_demo(self) -> bool:
         """Whether demonstration reports exist: the report then says so on its cover. Asked
         only by the report (the site's pages have their own banner)."""
-        return ProgressReport.objects.filter(is_demo=True).exists()
+        return demo_data_present()
 
     @property
     def founding(self):
@@ -93,7 +92,7 @@ class ForMinisters:
 
     @property
     def summary(self) -> str:
-        return standing_summary(self.standing)
+        return self.standing.summary
 
     @property
     def meetings(self) -> list[MeetingResults]:

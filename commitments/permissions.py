@@ -7,13 +7,24 @@ user may not see it, 403 when the user may see it but not do this to it.
 - Corrections: started only by the officials of the report's participant.
 - Comments: the secretariat acknowledges or asks; the participant's officials reply.
 - Evidence files: downloaded by logged-in users who may see the report they belong to.
+- Volunteering and attendance: an official, for his or her own participant only.
+- Recommendations' moves and handovers: the secretariat.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from commitments.access import can_view_progress
-from commitments.models import EvidenceFile, Official, Participant, ProgressReport, ReviewComment
+from commitments.models import (
+    Comment,
+    EvidenceFile,
+    ExpertMeeting,
+    Official,
+    Participant,
+    ProgressReport,
+    Recommendation,
+)
 from commitments.roles import SECRETARIAT
 
 
@@ -27,6 +38,27 @@ def official_participant(user) -> Participant | None:
     return user._official_participant
 
 
+NOT_AN_OFFICIAL_MESSAGE = (
+    "Your account is not linked to a participant: only the focal-point officials of a "
+    "participating state or entity can do this."
+)
+
+
+def own_participant(user) -> Participant:
+    """The tracked participant this user reports for and acts for (volunteering, attendance,
+    reports); PermissionDenied for anyone who is not its focal-point official."""
+    participant = official_participant(user)
+    if participant is None or not participant.is_tracked:
+        raise PermissionDenied(NOT_AN_OFFICIAL_MESSAGE)
+    return participant
+
+
+def is_own(user, participant_id) -> bool:
+    """Whether the user is a focal-point official of this participant."""
+    participant = official_participant(user)
+    return participant is not None and participant.pk == participant_id
+
+
 def is_secretariat(user) -> bool:
     if not user.is_authenticated:
         return False
@@ -38,8 +70,7 @@ def is_secretariat(user) -> bool:
 def _may_see(user, report) -> bool:
     if report.is_submitted:
         return can_view_progress(user)
-    participant = official_participant(user)
-    return participant is not None and participant.pk == report.participant_id
+    return is_own(user, report.participant_id)
 
 
 def _report(pk, queryset=None) -> ProgressReport:
@@ -68,8 +99,7 @@ def report_for_edit(user, pk) -> ProgressReport:
 def report_for_correction(user, pk) -> ProgressReport:
     """A submitted report of the user's own participant, to correct."""
     report = report_for_view(user, pk)
-    participant = official_participant(user)
-    if participant is None or participant.pk != report.participant_id:
+    if not is_own(user, report.participant_id):
         raise PermissionDenied("Only the officials of this participant can correct its reports.")
     if not report.is_submitted:
         raise PermissionDenied("A draft is edited, not corrected.")
@@ -81,10 +111,9 @@ def comment_kinds_for(user, report) -> list[str]:
     if not report.is_submitted:
         return []
     if is_secretariat(user):
-        return [ReviewComment.Kind.ACKNOWLEDGEMENT, ReviewComment.Kind.QUESTION]
-    participant = official_participant(user)
-    if participant is not None and participant.pk == report.participant_id:
-        return [ReviewComment.Kind.REPLY]
+        return [Comment.Kind.ACKNOWLEDGEMENT, Comment.Kind.QUESTION]
+    if is_own(user, report.participant_id):
+        return [Comment.Kind.REPLY]
     return []
 
 
@@ -117,3 +146,16 @@ def check_participant_field(user, submitted_value) -> None:
         participant is None or str(submitted_value).upper() != participant.iso3
     ):
         raise PermissionDenied("You can only report for your own participant.")
+
+
+def meeting_for_attendance(user, slug) -> tuple[ExpertMeeting, Participant]:
+    """An expert meeting, and the participant whose attendance the user may record at it."""
+    meeting = get_object_or_404(ExpertMeeting, slug=slug)
+    return meeting, own_participant(user)
+
+
+def recommendation_for_move(user, pk) -> Recommendation:
+    """A recommendation the user may move on (to Ministers, to closure, to a mechanism)."""
+    recommendation = get_object_or_404(Recommendation.objects.select_related("meeting"), pk=pk)
+    require_secretariat(user)
+    return recommendation

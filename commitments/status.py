@@ -17,6 +17,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 
 from commitments.models import Commitment, Participant, ProgressReport
@@ -32,6 +33,31 @@ STATUS_ORDER = [
 ]
 NO_REPORT = "no_report"
 NO_REPORT_LABEL = "No report"
+# A participant at one of these needs nothing passed on for the commitment (paragraph 25):
+# it has finished, or has said the commitment does not apply to it.
+DONE_STATUSES = frozenset({Status.COMPLETE, Status.NOT_APPLICABLE})
+
+
+def not_done(counts: Counter) -> Counter:
+    """Of a commitment's counts per status (NO_REPORT included), those not done."""
+    return Counter({status: n for status, n in counts.items() if status not in DONE_STATUSES})
+
+
+# When a current status is old enough to ask for news: the workspace flags it and the
+# reminders email about it. The setting FOLLOWUP_STALE_AFTER_DAYS, else this.
+DEFAULT_STALE_DAYS = 365
+
+
+def stale_after_days() -> int:
+    return getattr(settings, "FOLLOWUP_STALE_AFTER_DAYS", DEFAULT_STALE_DAYS)
+
+
+def is_stale(current, today: datetime.date, stale_days: int | None = None) -> bool:
+    """Whether a current report speaks for a date more than `stale_days` days before
+    `today` (by default stale_after_days()). A commitment with no report at all is not
+    stale but "never reported": each caller says what it does with that."""
+    stale_days = stale_after_days() if stale_days is None else stale_days
+    return (today - current.as_of).days > stale_days
 
 
 def counted_reports(as_of: datetime.date | None = None):

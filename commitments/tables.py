@@ -6,10 +6,10 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
 
 from commitments.models import Confidence, ProgressReport
 from commitments.status import NO_REPORT, STATUS_ORDER
+from commitments.templatetags.followup import status_badge
 
 
 def country_url(record):
@@ -61,7 +61,7 @@ class ReportTable(tables.Table):
 
     "Replaced by" reads the `replaced_by` annotation of the reports page's queryset, so that
     whoever adds up a download can leave out the reports a correction has replaced. A table
-    given reports without that annotation (the review queue's) leaves the column out, rather
+    given reports without that annotation (the comment queue's) leaves the column out, rather
     than show a dash in every row and fail when sorted by it.
     """
 
@@ -149,10 +149,7 @@ class ReportTable(tables.Table):
         return commitment_text(value.code, value.title)
 
     def render_status(self, record):
-        # The label in words, never colour alone; the class is only for styling.
-        return format_html(
-            '<span class="status status-{}">{}</span>', record.status, record.get_status_display()
-        )
+        return status_badge(record)
 
     def render_as_of(self, value):
         return date_format(value)
@@ -207,8 +204,8 @@ class CountryTable(tables.Table):
         self.sequence = ["short_name", "role", *[name for name, _ in extra], "latest_report"]
 
 
-class ReviewQueueTable(ReportTable):
-    """The review queue: submitted reports, newest submission first, with their comments."""
+class CommentQueueTable(ReportTable):
+    """The comment queue: submitted reports, newest submission first, with their comments."""
 
     comment_count = tables.Column(verbose_name="Comments", attrs={"td": {"class": "numeric"}})
     acknowledged = tables.BooleanColumn(verbose_name="Acknowledged", yesno="Yes,No")

@@ -1,17 +1,28 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from commitments.views import (
+    attendance,
+    comments,
     groups,
     handover,
     home,
     meetings,
+    ministerial_review,
+    recommendations,
     report,
     reports,
-    review,
-    review_report,
     status,
     workspace,
 )
+
+
+def moved_to(name):
+    """The page's earlier address, kept working for bookmarks and links in old emails."""
+    return RedirectView.as_view(
+        pattern_name=name, permanent=True, query_string=True, http_method_names=["get", "head"]
+    )
+
 
 urlpatterns = [
     path("", home.dashboard, name="home"),
@@ -22,17 +33,21 @@ urlpatterns = [
     path("commitments/<slug:code>/", status.commitment_detail, name="commitment_detail"),
     path("reports/", reports.report_list, name="report_list"),
     path("reports/<int:pk>/", report.report_detail, name="report_detail"),
-    path("reports/<int:pk>/comments/", review.comment_create, name="comment_create"),
+    path("reports/<int:pk>/comments/", comments.comment_create, name="comment_create"),
     path("evidence/<int:pk>/", workspace.evidence_download, name="evidence_download"),
     path("my/", workspace.workspace, name="workspace"),
     path("my/reports/new/", workspace.report_create, name="report_create"),
     path("my/reports/<int:pk>/edit/", workspace.report_edit, name="report_edit"),
     path("my/reports/<int:pk>/delete/", workspace.report_delete, name="report_delete"),
     path("my/reports/<int:pk>/correct/", workspace.report_correct, name="report_correct"),
-    path("review-queue/", review.review_queue, name="review_queue"),
+    path("comments/", comments.comment_queue, name="comment_queue"),
     path("meetings/", meetings.meeting_list, name="meeting_list"),
     path("meetings/<slug:slug>/", meetings.meeting_detail, name="meeting_detail"),
-    path("meetings/<slug:slug>/attendance/", groups.record_attendance, name="meeting_attendance"),
+    path(
+        "meetings/<slug:slug>/attendance/",
+        attendance.record_attendance,
+        name="meeting_attendance",
+    ),
     path(
         "meeting-documents/<int:pk>/",
         meetings.meeting_document_download,
@@ -42,13 +57,30 @@ urlpatterns = [
     path("groups/<int:pk>/", groups.group_detail, name="group_detail"),
     path("groups/<int:pk>/volunteer/", groups.volunteer, name="group_volunteer"),
     path(
-        "recommendations/<int:pk>/<slug:action>/",
-        groups.recommendation_action,
-        name="recommendation_action",
+        "recommendations/<int:pk>/<slug:move>/",
+        recommendations.recommendation_move,
+        name="recommendation_move",
     ),
-    path("review/", review_report.review, name="review"),
-    path("review/print/", review_report.review_print, name="review_print"),
-    path("review/report.pdf", review_report.review_pdf, name="review_pdf"),
+    path("ministerial-review/", ministerial_review.ministerial_review, name="ministerial_review"),
+    path(
+        "ministerial-review/print/",
+        ministerial_review.ministerial_review_print,
+        name="ministerial_review_print",
+    ),
+    path(
+        "ministerial-review/report.pdf",
+        ministerial_review.ministerial_review_pdf,
+        name="ministerial_review_pdf",
+    ),
     path("handover/", handover.register, name="handover"),
     path("handover/record/", handover.record, name="handover_record"),
+    # Earlier addresses ("review" named two things: the ministerial review and the queue).
+    path("review/", moved_to("ministerial_review"), name="old_ministerial_review"),
+    path(
+        "review/print/", moved_to("ministerial_review_print"), name="old_ministerial_review_print"
+    ),
+    path(
+        "review/report.pdf", moved_to("ministerial_review_pdf"), name="old_ministerial_review_pdf"
+    ),
+    path("review-queue/", moved_to("comment_queue"), name="old_comment_queue"),
 ]

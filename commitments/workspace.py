@@ -4,10 +4,8 @@ is, the drafts, and what to do next; never-reported commitments first."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
 from commitments.models import Commitment, Participant, ProgressReport
-from commitments.status import status_matrix
+from commitments.status import is_stale, stale_after_days, status_matrix
 
 
 @dataclass
@@ -22,7 +20,7 @@ class WorkspaceRow:
 def workspace_rows(participant: Participant, today: datetime.date) -> dict:
     matrix = status_matrix(participants=Participant.objects.filter(pk=participant.pk))
     drafts = list(participant.reports.drafts().select_related("commitment").order_by("-updated_at"))
-    stale_after = settings.FOLLOWUP_STALE_AFTER_DAYS
+    stale_after = stale_after_days()
     rows = []
     for commitment, current in zip(matrix.commitments, matrix.rows[0].cells, strict=True):
         age = (today - current.as_of).days if current else None
@@ -31,7 +29,7 @@ def workspace_rows(participant: Participant, today: datetime.date) -> dict:
                 commitment=commitment,
                 current=current,
                 age_days=age,
-                is_stale=age is not None and age > stale_after,
+                is_stale=current is not None and is_stale(current, today, stale_after),
                 drafts=[d for d in drafts if d.commitment_id == commitment.pk],
             )
         )

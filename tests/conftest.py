@@ -1,13 +1,21 @@
-"""Named users and small `make_*` helpers shared by the tests.
+"""Named users, a logged-in client per role, and small helpers shared by the tests: reading a
+page (`page_text`, `page_html`, `messages_of`), counting its queries (`count_queries`, the one
+way query counts are pinned), and `make_*` helpers that write through the real code.
 
 The reference data (the statement, its participants, the known history) is loaded once per
 test session into the test database; each test runs in a transaction that is rolled back.
 """
 
 import datetime
+import html
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils.html import strip_tags
 
 from commitments.management.commands.load_reference import load_reference_fixtures
 from commitments.models import Commitment, Official, Participant, ProgressReport
@@ -74,6 +82,17 @@ def make_report(participant, commitment_code="17a", *, submitted=True, user=None
     return report
 
 
+def make_correction(*, original, user, **changes):
+    """A draft correction of a submitted report, prefilled from it with `changes`, saved
+    through the reports service as the workspace's "Correct" does."""
+    from commitments.services.reports import correction_draft, report_save
+
+    correction = correction_draft(original)
+    for name, value in changes.items():
+        setattr(correction, name, value)
+    return report_save(report=correction, user=user, copy_files_from=original)
+
+
 @pytest.fixture
 def secretariat_user(db):
     """A member of the secretariat: staff, in the Secretariat group (made by a migration)."""
@@ -128,3 +147,69 @@ def _keep_the_test_connection_open(monkeypatch):
     monkeypatch.setattr(
         BaseDatabaseWrapper, "close_if_unusable_or_obsolete", keep_within_the_tests_transaction
     )
+
+
+# Reading a page ----------------------------------------------------------------------------------
+
+
+def page_html(response) -> str:
+    """The page's HTML with its white space squeezed: for asserting on markup."""
+    return " ".join(response.content.decode().split())
+
+
+def page_text(response) -> str:
+    """The page's text as a reader sees it: no tags, entities decoded, white space squeezed."""
+    return " ".join(html.unescape(strip_tags(response.content.decode())).split())
+
+
+def messages_of(response) -> list[str]:
+    """The messages the request queued for the next page (after a redirect, say)."""
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def get_counting_queries(client, url, data=None):
+    """(response, number of queries) of a GET of `url`, which must answer 200."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, data)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return response, len(queries)
+
+
+def count_queries(client, url, data=None) -> int:
+    """How many queries a GET of `url` runs (it must answer 200). Tests pin this number, with
+    a comment that names each query, and show that it does not grow with the data."""
+    return get_counting_queries(client, url, data)[1]
+
+
+# A logged-in client per role -----------------------------------------------------------------
+
+
+def client_for(user) -> Client:
+    """A client of its own, logged in as `user`: several roles can act in one test."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def siti(official_of_indonesia):
+    """The focal-point official of Indonesia, logged in."""
+    return client_for(official_of_indonesia)
+
+
+@pytest.fixture
+def somchai(official_of_thailand):
+    """The focal-point official of Thailand, logged in."""
+    return client_for(official_of_thailand)
+
+
+@pytest.fixture
+def amir(secretariat_user):
+    """A member of the secretariat, logged in."""
+    return client_for(secretariat_user)
+
+
+@pytest.fixture
+def root(superuser):
+    """A superuser, logged in."""
+    return client_for(superuser)

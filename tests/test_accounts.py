@@ -1,7 +1,6 @@
 """Accounts: logging in and out, lockout after repeated failures and unlocking it, changing a
 password, and resetting it by email without revealing which addresses have accounts."""
 
-import html
 import re
 
 import pytest
@@ -10,17 +9,14 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils.html import strip_tags
+
+from tests.conftest import page_text
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a brand new passphrase 2003"
 LOGIN_URL = reverse("login")
-
-
-def page_text(response) -> str:
-    return " ".join(html.unescape(strip_tags(response.content.decode())).split())
 
 
 def log_in(client, username="siti", password=PASSWORD, **extra):

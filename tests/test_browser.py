@@ -241,7 +241,7 @@ def test_the_secretariat_takes_recommendations_to_ministers_and_hands_one_over(p
     screenshot(page, "meeting-recommendations")
     assert "Handed over to" in page.locator("li[id^=recommendation-]").first.inner_text()
 
-    page.goto(site + "/review/")
+    page.goto(site + "/ministerial-review/")
     review = page.locator("main").inner_text()
     assert "Share watch lists." in review
     assert "Train document examiners." in review

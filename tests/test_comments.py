@@ -1,27 +1,20 @@
 """The secretariat's follow-up: comments on submitted reports and their emails, the officials'
-replies, and the review queue."""
+replies, and the comment queue."""
 
 import datetime
-import html
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 
-from commitments import services
-from commitments.models import Commitment, Participant, ProgressReport, ReviewComment
-from tests.conftest import make_report
+from commitments.models import Comment, Commitment, Participant, ProgressReport
+from commitments.services.comments import comment_add
+from commitments.services.reports import report_submit
+from tests.conftest import client_for, get_counting_queries, make_report, page_text
 
 pytestmark = pytest.mark.django_db
-
-
-def page_text(response) -> str:
-    return " ".join(html.unescape(strip_tags(response.content.decode())).split())
 
 
 def comment_url(report) -> str:
@@ -33,13 +26,7 @@ def detail_url(report) -> str:
 
 
 def written() -> tuple:
-    return ReviewComment.objects.count(), ReviewComment.history.count()
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return Comment.objects.count(), Comment.history.count()
 
 
 @pytest.fixture
@@ -50,16 +37,6 @@ def report(indonesia, official_of_indonesia):
 @pytest.fixture
 def everyone(official_of_indonesia, second_official_of_indonesia, official_of_thailand, superuser):
     """Officials of two participants and a superuser, all with email addresses."""
-
-
-@pytest.fixture
-def amir(secretariat_user):
-    return logged_in(secretariat_user)
-
-
-@pytest.fixture
-def siti(official_of_indonesia):
-    return logged_in(official_of_indonesia)
 
 
 # The secretariat's comments ---------------------------------------------------------------------
@@ -78,7 +55,7 @@ def test_a_secretariat_comment_emails_each_of_the_countrys_officials_separately(
         response = amir.post(comment_url(report), {"kind": kind, "body": body})
     assert response.status_code == 302
     assert response.url == detail_url(report)
-    comment = ReviewComment.objects.get()
+    comment = Comment.objects.get()
     assert (comment.report, comment.author, comment.kind, comment.body) == (
         report, secretariat_user, kind, body,
     )  # fmt: skip
@@ -139,7 +116,7 @@ def test_an_officials_reply_emails_the_secretariat(
             comment_url(report), {"kind": "reply", "body": "The Ministry of Law leads."}
         )
     assert response.status_code == 302
-    reply = ReviewComment.objects.get(kind="reply")
+    reply = Comment.objects.get(kind="reply")
     assert reply.author == official_of_indonesia
     assert [email.to for email in mailoutbox] == [[secretariat_user.email]]
     assert "The Ministry of Law leads." in mailoutbox[0].body
@@ -160,7 +137,7 @@ def test_an_official_cannot_post_as_the_secretariat(siti, report, mailoutbox):
 def test_an_official_of_another_country_cannot_comment(
     official_of_thailand, report, mailoutbox, django_capture_on_commit_callbacks
 ):
-    client = logged_in(official_of_thailand)
+    client = client_for(official_of_thailand)
     before = written()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(comment_url(report), {"kind": "reply", "body": "Not mine."})
@@ -172,7 +149,7 @@ def test_an_official_of_another_country_cannot_comment(
 
 def test_a_user_with_no_role_cannot_comment(user_without_participant, report):
     before = written()
-    response = logged_in(user_without_participant).post(
+    response = client_for(user_without_participant).post(
         comment_url(report), {"kind": "reply", "body": "Hello."}
     )
     assert response.status_code == 403
@@ -189,7 +166,7 @@ def draft(indonesia, official_of_indonesia):
 
 @pytest.mark.parametrize("who", ["secretariat_user", "official_of_thailand", "superuser"])
 def test_a_comment_on_a_draft_is_not_found_for_others(request, draft, who, mailoutbox):
-    client = logged_in(request.getfixturevalue(who))
+    client = client_for(request.getfixturevalue(who))
     before = written()
     for kind in ("acknowledgement", "question", "reply"):
         assert client.post(comment_url(draft), {"kind": kind, "body": "Hm."}).status_code == 404
@@ -243,7 +220,7 @@ def test_an_anonymous_visitor_is_sent_to_log_in_to_comment(client, report):
     response = client.post(comment_url(report), {"kind": "reply", "body": "Hello."})
     assert response.status_code == 302
     assert response.url.startswith(django_settings.LOGIN_URL)
-    assert not ReviewComment.objects.exists()
+    assert not Comment.objects.exists()
 
 
 def test_a_comment_without_the_csrf_token_is_refused(secretariat_user, report):
@@ -251,7 +228,7 @@ def test_a_comment_without_the_csrf_token_is_refused(secretariat_user, report):
     client.force_login(secretariat_user)
     response = client.post(comment_url(report), {"kind": "question", "body": "Hello?"})
     assert response.status_code == 403
-    assert not ReviewComment.objects.exists()
+    assert not Comment.objects.exists()
 
 
 def test_a_comment_on_an_unknown_report_is_not_found(amir):
@@ -260,7 +237,7 @@ def test_a_comment_on_an_unknown_report_is_not_found(amir):
     ).status_code == (404)
 
 
-# The review queue --------------------------------------------------------------------------------
+# The comment queue --------------------------------------------------------------------------------
 
 
 def queue_records(response) -> list:
@@ -286,28 +263,26 @@ def queue(indonesia, thailand):
 
 
 def test_the_secretariat_sees_submitted_reports_newest_submission_first_and_no_drafts(amir, queue):
-    response = amir.get("/review-queue/")
+    response = amir.get("/comments/")
     assert response.status_code == 200
     assert queue_records(response) == [queue["newest"], queue["middle"], queue["old"]]
     assert reverse("report_detail", args=[queue["draft"].pk]) not in response.content.decode()
 
 
 def test_the_queue_is_filtered_by_participant(amir, queue, indonesia):
-    response = amir.get("/review-queue/", {"participant": indonesia.pk})
+    response = amir.get("/comments/", {"participant": indonesia.pk})
     assert queue_records(response) == [queue["middle"], queue["old"]]
 
 
 def test_the_queue_is_filtered_by_commitment(amir, queue):
     commitment = Commitment.objects.get(code="17a")
-    response = amir.get("/review-queue/", {"commitment": commitment.pk})
+    response = amir.get("/comments/", {"commitment": commitment.pk})
     assert queue_records(response) == [queue["newest"], queue["old"]]
 
 
 def test_the_queue_is_filtered_by_participant_and_commitment(amir, queue, indonesia):
     commitment = Commitment.objects.get(code="17a")
-    response = amir.get(
-        "/review-queue/", {"participant": indonesia.pk, "commitment": commitment.pk}
-    )
+    response = amir.get("/comments/", {"participant": indonesia.pk, "commitment": commitment.pk})
     assert queue_records(response) == [queue["old"]]
 
 
@@ -316,7 +291,7 @@ def test_the_queue_shows_whether_a_report_was_acknowledged(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         amir.post(comment_url(queue["old"]), {"kind": "acknowledgement", "body": "Thanks."})
-    records = {record.pk: record for record in queue_records(amir.get("/review-queue/"))}
+    records = {record.pk: record for record in queue_records(amir.get("/comments/"))}
     assert (records[queue["old"].pk].comment_count, records[queue["old"].pk].acknowledged) == (1, 1)
     assert records[queue["newest"].pk].acknowledged == 0
 
@@ -325,16 +300,16 @@ def test_the_queue_shows_whether_a_report_was_acknowledged(
     "who", ["official_of_indonesia", "official_of_thailand", "user_without_participant"]
 )
 def test_the_review_queue_is_refused_to_anyone_outside_the_secretariat(request, who):
-    client = logged_in(request.getfixturevalue(who))
-    assert client.get("/review-queue/").status_code == 403
+    client = client_for(request.getfixturevalue(who))
+    assert client.get("/comments/").status_code == 403
 
 
 def test_a_superuser_may_open_the_review_queue(superuser):
-    assert logged_in(superuser).get("/review-queue/").status_code == 200
+    assert client_for(superuser).get("/comments/").status_code == 200
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in_for_the_review_queue(client):
-    response = client.get("/review-queue/")
+    response = client.get("/comments/")
     assert response.status_code == 302
     assert response.url.startswith(django_settings.LOGIN_URL)
 
@@ -351,21 +326,19 @@ def test_the_review_queues_query_count_does_not_grow_with_the_reports(amir, secr
                 as_of=datetime.date(2002, 4, 1) + datetime.timedelta(days=n),
             )
             if n % 2 == 0:
-                ReviewComment.objects.create(
+                Comment.objects.create(
                     report=report, author=secretariat_user, kind="acknowledgement", body="Thanks."
                 )
 
-    def count_queries():
-        with CaptureQueriesContext(connection) as queries:
-            response = amir.get("/review-queue/")
-        assert response.status_code == 200
-        return len(queries), len(queue_records(response))
+    def count_queries_and_rows():
+        response, count = get_counting_queries(amir, "/comments/")
+        return count, len(queue_records(response))
 
     add(2)
-    few, rows = count_queries()
+    few, rows = count_queries_and_rows()
     assert rows == 2
     add(18)
-    many, rows = count_queries()
+    many, rows = count_queries_and_rows()
     assert rows == 20
     assert many == few
 
@@ -376,8 +349,8 @@ def test_the_follow_up_and_the_drafting_are_shown_only_to_the_parties(
     draft = make_report(indonesia, submitted=False, narrative="First words.")
     draft.narrative = "Second words."
     draft.save()
-    report = services.report_submit(report=draft, user=official_of_indonesia)
-    services.comment_add(report=report, user=secretariat_user, kind="question", body="Which law?")
+    report = report_submit(report=draft, user=official_of_indonesia)
+    comment_add(report=report, user=secretariat_user, kind="question", body="Which law?")
     url = f"/reports/{report.pk}/"
     client.force_login(official_of_thailand)
     page = client.get(url).content.decode()

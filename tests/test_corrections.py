@@ -5,16 +5,16 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from commitments import services
 from commitments.models import ProgressReport
-from tests.conftest import make_report
+from commitments.services.reports import report_submit
+from tests.conftest import make_correction, make_report
 
 pytestmark = pytest.mark.django_db
 
 
 def test_submitting_a_draft_records_who_and_when(indonesia, official_of_indonesia):
     report = make_report(indonesia, submitted=False, user=official_of_indonesia)
-    submitted = services.report_submit(report=report, user=official_of_indonesia)
+    submitted = report_submit(report=report, user=official_of_indonesia)
     assert submitted.state == "submitted"
     assert submitted.submitted_by == official_of_indonesia
     assert submitted.submitted_at is not None
@@ -23,11 +23,11 @@ def test_submitting_a_draft_records_who_and_when(indonesia, official_of_indonesi
 
 def test_a_corrected_report_leaves_both_in_the_history(indonesia, official_of_indonesia):
     original = make_report(indonesia, user=official_of_indonesia)
-    correction = services.report_start_correction(
+    correction = make_correction(
         original=original, user=official_of_indonesia, status="substantial",
         as_of=datetime.date(2003, 2, 1),
     )  # fmt: skip
-    services.report_submit(report=correction, user=official_of_indonesia)
+    report_submit(report=correction, user=official_of_indonesia)
 
     pair = ProgressReport.objects.filter(participant=indonesia, commitment__code="17a")
     assert pair.submitted().count() == 2
@@ -40,17 +40,17 @@ def test_a_corrected_report_leaves_both_in_the_history(indonesia, official_of_in
 
 def test_a_draft_correction_does_not_yet_supersede(indonesia):
     original = make_report(indonesia)
-    services.report_start_correction(original=original, user=None, status="complete")
+    make_correction(original=original, user=None, status="complete")
     assert list(ProgressReport.objects.counted()) == [original]
 
 
 def test_a_report_cannot_be_corrected_twice(indonesia):
     original = make_report(indonesia)
-    first = services.report_start_correction(original=original, user=None)
-    second = services.report_start_correction(original=original, user=None)
-    services.report_submit(report=first, user=None)
+    first = make_correction(original=original, user=None)
+    second = make_correction(original=original, user=None)
+    report_submit(report=first, user=None)
     with pytest.raises(ValidationError, match="already been corrected"):
-        services.report_submit(report=second, user=None)
+        report_submit(report=second, user=None)
     second.refresh_from_db()
     assert second.state == "draft"
 
@@ -58,12 +58,12 @@ def test_a_report_cannot_be_corrected_twice(indonesia):
 def test_a_submitted_report_cannot_be_submitted_again(indonesia):
     report = make_report(indonesia)
     with pytest.raises(ValidationError, match="cannot be changed"):
-        services.report_submit(report=report, user=None)
+        report_submit(report=report, user=None)
 
 
 def test_a_correction_copies_the_original_then_applies_changes(indonesia):
     original = make_report(indonesia, evidence_links="https://example.org/law", confidence="high")
-    correction = services.report_start_correction(original=original, user=None, status="complete")
+    correction = make_correction(original=original, user=None, status="complete")
     assert correction.corrects == original
     assert correction.state == "draft"
     assert (correction.status, correction.evidence_links, correction.confidence) == (

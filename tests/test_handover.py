@@ -7,10 +7,6 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import User
-from django.contrib.messages import get_messages
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.utils.html import strip_tags
 
 from commitments.models import (
     Commitment,
@@ -23,7 +19,7 @@ from commitments.models import (
     Recommendation,
     RecommendationEvent,
 )
-from tests.conftest import make_report
+from tests.conftest import get_counting_queries, make_report, messages_of, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -40,14 +36,6 @@ def _after_the_period():
     again inside this one."""
     with time_machine.travel(AFTER, tick=False):
         yield
-
-
-def page_text(response) -> str:
-    return " ".join(strip_tags(response.content.decode()).split())
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def make_recommendation(status=Status.SUBMITTED, *, reference="1", codes=("17a",), **fields):
@@ -94,18 +82,6 @@ def written():
     )
 
 
-@pytest.fixture
-def secretariat(client, secretariat_user):
-    client.force_login(secretariat_user)
-    return client
-
-
-@pytest.fixture
-def siti(client, official_of_indonesia):
-    client.force_login(official_of_indonesia)
-    return client
-
-
 # The register: who may see it ---------------------------------------------------------------------
 
 
@@ -122,8 +98,8 @@ def test_it_is_shown_to_anonymous_visitors_where_progress_is_public(client, sett
     assert "Record handover" not in page_text(response)
 
 
-def test_it_rejects_post(secretariat):
-    assert secretariat.post("/handover/").status_code == 405
+def test_it_rejects_post(amir):
+    assert amir.post("/handover/").status_code == 405
 
 
 def test_an_official_sees_the_register_without_the_record_forms(siti):
@@ -136,9 +112,9 @@ def test_an_official_sees_the_register_without_the_record_forms(siti):
     assert "Record handover" not in text
 
 
-def test_the_secretariat_sees_a_record_form_per_item(secretariat):
+def test_the_secretariat_sees_a_record_form_per_item(amir):
     recommendation = make_recommendation()
-    response = secretariat.get("/handover/")
+    response = amir.get("/handover/")
     html = response.content.decode()
     assert f'name="item" value="recommendation:{recommendation.pk}"' in html
     assert 'name="item" value="commitment:17a"' in html
@@ -152,10 +128,10 @@ def test_the_secretariat_sees_a_record_form_per_item(secretariat):
 # The register: before and after the 12 months -----------------------------------------------------
 
 
-def test_before_the_period_ends_it_says_handover_comes_after_the_review_date(secretariat):
+def test_before_the_period_ends_it_says_handover_comes_after_the_review_date(amir):
     make_recommendation()
     with time_machine.travel(BEFORE, tick=False):
-        response = secretariat.get("/handover/")
+        response = amir.get("/handover/")
     text = page_text(response)
     assert "The 12-month period ends on 28 February 2003." in text
     assert "what would be open if the period ended today" in text
@@ -167,14 +143,14 @@ def test_before_the_period_ends_it_says_handover_comes_after_the_review_date(sec
     assert "Record handover" not in text
 
 
-def test_on_the_due_day_the_period_has_not_ended_yet(secretariat):
+def test_on_the_due_day_the_period_has_not_ended_yet(amir):
     with time_machine.travel(DUE_DAY, tick=False):
-        response = secretariat.get("/handover/")
+        response = amir.get("/handover/")
     assert "The 12-month period ends on 28 February 2003." in page_text(response)
     assert "<mark>Not passed on</mark>" not in response.content.decode()
 
 
-def test_after_the_period_it_flags_the_items_not_passed_on_in_words(secretariat, superuser):
+def test_after_the_period_it_flags_the_items_not_passed_on_in_words(amir, superuser):
     make_recommendation(reference="1")
     passed = make_recommendation(
         Status.HANDED_OVER, reference="2", closed_on=datetime.date(2003, 5, 5)
@@ -185,7 +161,7 @@ def test_after_the_period_it_flags_the_items_not_passed_on_in_words(secretariat,
         passed_on=datetime.date(2003, 5, 5),
         recorded_by=superuser,
     )
-    response = secretariat.get("/handover/")
+    response = amir.get("/handover/")
     register = response.context["register"]
     text = page_text(response)
     assert "The 12-month period ended on 28 February 2003." in text
@@ -198,9 +174,9 @@ def test_after_the_period_it_flags_the_items_not_passed_on_in_words(secretariat,
     )
 
 
-def test_without_a_founding_meeting_it_says_the_period_is_not_known(secretariat):
+def test_without_a_founding_meeting_it_says_the_period_is_not_known(amir):
     MinisterialMeeting.objects.update(is_founding=False, review_period_months=None)
-    response = secretariat.get("/handover/")
+    response = amir.get("/handover/")
     assert response.status_code == 200
     assert "No founding meeting is recorded" in page_text(response)
     assert "Record handover" not in page_text(response)
@@ -209,7 +185,7 @@ def test_without_a_founding_meeting_it_says_the_period_is_not_known(secretariat)
 # The register: what is on it ----------------------------------------------------------------------
 
 
-def test_it_lists_open_and_handed_over_recommendations_but_not_implemented_ones(secretariat):
+def test_it_lists_open_and_handed_over_recommendations_but_not_implemented_ones(amir):
     proposed = make_recommendation(Status.PROPOSED, reference="P")
     submitted = make_recommendation(Status.SUBMITTED, reference="S")
     considered = make_recommendation(Status.CONSIDERED, reference="C")
@@ -222,7 +198,7 @@ def test_it_lists_open_and_handed_over_recommendations_but_not_implemented_ones(
     Handover.objects.create(
         recommendation=handed_over, mechanism=mechanism(), passed_on=datetime.date(2003, 5, 1)
     )
-    response = secretariat.get("/handover/")
+    response = amir.get("/handover/")
     listed = [item.recommendation for item in response.context["register"].recommendations]
     # In the order of their meetings, then their references.
     assert listed == [considered, handed_over, proposed, submitted]
@@ -232,9 +208,9 @@ def test_it_lists_open_and_handed_over_recommendations_but_not_implemented_ones(
     assert "To Bali 2003, 28 April 2003" in text
 
 
-def test_a_commitment_is_listed_while_any_participant_is_not_complete(secretariat):
+def test_a_commitment_is_listed_while_any_participant_is_not_complete(amir):
     complete_everywhere("17a")
-    response = secretariat.get("/handover/")
+    response = amir.get("/handover/")
     codes = [item.commitment.code for item in response.context["register"].commitments]
     assert codes == [code for code in TRACKED_CODES if code != "17a"]
 
@@ -245,7 +221,7 @@ def test_a_commitment_is_listed_while_any_participant_is_not_complete(secretaria
         status=ProgressReport.Status.LIMITED,
         as_of=datetime.date(2003, 3, 1),
     )
-    response = secretariat.get("/handover/")
+    response = amir.get("/handover/")
     item = response.context["register"].commitments[0]
     total = Participant.objects.tracked().count()
     assert (item.commitment.code, item.not_complete, item.participant_count) == ("17a", 1, total)
@@ -253,39 +229,39 @@ def test_a_commitment_is_listed_while_any_participant_is_not_complete(secretaria
     assert "Limited: 1" in page_text(response)
 
 
-def test_a_participant_with_no_report_counts_as_not_complete(secretariat):
-    response = secretariat.get("/handover/")
+def test_a_participant_with_no_report_counts_as_not_complete(amir):
+    response = amir.get("/handover/")
     item = response.context["register"].commitments[0]
     total = Participant.objects.tracked().count()
     assert item.not_complete == total
     assert f"No report: {total}" in page_text(response)
 
 
-def test_not_applicable_needs_no_handover(secretariat):
+def test_not_applicable_needs_no_handover(amir):
     participants = list(Participant.objects.tracked())
     for participant in participants[:-1]:
         make_report(participant, "18", status=ProgressReport.Status.COMPLETE)
     make_report(participants[-1], "18", status=ProgressReport.Status.NOT_APPLICABLE)
-    response = secretariat.get("/handover/")
+    response = amir.get("/handover/")
     codes = [item.commitment.code for item in response.context["register"].commitments]
     assert "18" not in codes
 
 
-def test_a_commitment_passed_on_stays_on_the_register_once_everyone_is_complete(secretariat):
+def test_a_commitment_passed_on_stays_on_the_register_once_everyone_is_complete(amir):
     Handover.objects.create(
         commitment=Commitment.objects.get(code="17b"),
         mechanism=mechanism("untoc"),
         passed_on=datetime.date(2003, 4, 1),
     )
     complete_everywhere("17b")
-    response = secretariat.get("/handover/")
+    response = amir.get("/handover/")
     item = next(i for i in response.context["register"].commitments if i.commitment.code == "17b")
     assert item.not_complete == 0
     assert item.is_passed_on
     assert 'value="commitment:17b"' not in response.content.decode()  # nothing left to pass on
 
 
-def test_a_handover_shows_its_mechanism_scope_date_recorder_and_note(secretariat):
+def test_a_handover_shows_its_mechanism_scope_date_recorder_and_note(amir):
     recorder = User.objects.create_user("ratna", first_name="Ratna", last_name="Dewi")
     Handover.objects.create(
         commitment=Commitment.objects.get(code="17c"),
@@ -294,13 +270,13 @@ def test_a_handover_shows_its_mechanism_scope_date_recorder_and_note(secretariat
         recorded_by=recorder,
         note="Taken up by the Conference of the Parties.",
     )
-    text = page_text(secretariat.get("/handover/"))
+    text = page_text(amir.get("/handover/"))
     assert "Passed on to UNTOC (international) on 1 April 2003, recorded by Ratna Dewi." in text
     assert "Taken up by the Conference of the Parties." in text
     assert "Record a handover to another mechanism" in text
 
 
-def test_the_register_uses_the_status_as_of_today_not_a_later_report(secretariat):
+def test_the_register_uses_the_status_as_of_today_not_a_later_report(amir):
     # A report that speaks for a later date does not count yet.
     complete_everywhere("17d")
     make_report(
@@ -309,12 +285,12 @@ def test_the_register_uses_the_status_as_of_today_not_a_later_report(secretariat
         status=ProgressReport.Status.LIMITED,
         as_of=datetime.date(2003, 9, 1),
     )
-    response = secretariat.get("/handover/")
+    response = amir.get("/handover/")
     codes = [item.commitment.code for item in response.context["register"].commitments]
     assert "17d" not in codes
 
 
-def test_the_register_query_count_does_not_grow_with_the_data(secretariat):
+def test_the_register_query_count_does_not_grow_with_the_data(amir):
     participants = list(Participant.objects.tracked()[:5])
 
     def add(scale):
@@ -337,16 +313,14 @@ def test_the_register_query_count_does_not_grow_with_the_data(secretariat):
                 for code in TRACKED_CODES:
                     make_report(participant, code, as_of=datetime.date(2002, 6, 1 + n))
 
-    def count_queries():
-        with CaptureQueriesContext(connection) as queries:
-            response = secretariat.get("/handover/")
-        assert response.status_code == 200
-        return len(queries), len(response.context["register"].items)
+    def count_queries_and_items():
+        response, count = get_counting_queries(amir, "/handover/")
+        return count, len(response.context["register"].items)
 
     add(1)
-    once, items_once = count_queries()
+    once, items_once = count_queries_and_items()
     add(9)
-    tenfold, items_tenfold = count_queries()
+    tenfold, items_tenfold = count_queries_and_items()
     assert items_tenfold > items_once
     # The session and the user; the founding meeting; the recommendations, their handovers
     # and their commitments; the tracked commitments and their handovers; the participants
@@ -394,8 +368,8 @@ def test_officials_cannot_record_a_handover(client, request, official):
 # Recording a handover: the secretariat ------------------------------------------------------------
 
 
-def test_the_secretariat_passes_a_commitment_on(secretariat, secretariat_user):
-    response = secretariat.post(
+def test_the_secretariat_passes_a_commitment_on(amir, secretariat_user):
+    response = amir.post(
         "/handover/record/", record_data(note="Regional follow-up on information sharing.")
     )
     assert response.status_code == 302
@@ -412,7 +386,7 @@ def test_the_secretariat_passes_a_commitment_on(secretariat, secretariat_user):
         "Commitment 17a (" + Commitment.objects.get(code="17a").title + ") is recorded as "
         "passed on to APC on 15 May 2003."
     ]
-    text = page_text(secretariat.get("/handover/"))
+    text = page_text(amir.get("/handover/"))
     assert "Passed on to APC (regional) on 15 May 2003, recorded by amir." in text
 
 
@@ -422,21 +396,21 @@ def test_a_superuser_may_record_a_handover(client, superuser):
     assert Handover.objects.get().recorded_by == superuser
 
 
-def test_a_commitment_may_go_to_several_mechanisms_but_to_each_once(secretariat):
-    secretariat.post("/handover/record/", record_data(mechanism="apc"))
-    secretariat.post("/handover/record/", record_data(mechanism="untoc"))
+def test_a_commitment_may_go_to_several_mechanisms_but_to_each_once(amir):
+    amir.post("/handover/record/", record_data(mechanism="apc"))
+    amir.post("/handover/record/", record_data(mechanism="untoc"))
     assert Handover.objects.count() == 2
-    response = secretariat.post("/handover/record/", record_data(mechanism="apc"))
+    response = amir.post("/handover/record/", record_data(mechanism="apc"))
     assert Handover.objects.count() == 2
     assert "was already passed on to APC on 15 May 2003" in messages_of(response)[-1]
 
 
 @pytest.mark.parametrize("status", [Status.SUBMITTED, Status.CONSIDERED])
 def test_the_secretariat_hands_over_a_recommendation_that_reached_ministers(
-    secretariat, secretariat_user, status
+    amir, secretariat_user, status
 ):
     recommendation = make_recommendation(status)
-    response = secretariat.post(
+    response = amir.post(
         "/handover/record/",
         record_data(f"recommendation:{recommendation.pk}", mechanism="asean", note="By ASEAN."),
     )
@@ -452,18 +426,16 @@ def test_the_secretariat_hands_over_a_recommendation_that_reached_ministers(
     assert recommendation.history.first().history_user == secretariat_user
     assert "is recorded as passed on to" in messages_of(response)[0]
     # It stays on the register, passed on, with no form left.
-    response = secretariat.get("/handover/")
+    response = amir.get("/handover/")
     html = response.content.decode()
     assert f'value="recommendation:{recommendation.pk}"' not in html
     assert "Passed on to ASEAN mechanisms (regional) on 15 May 2003" in page_text(response)
 
 
-def test_a_recommendation_never_submitted_to_ministers_cannot_be_handed_over(secretariat):
+def test_a_recommendation_never_submitted_to_ministers_cannot_be_handed_over(amir):
     recommendation = make_recommendation(Status.PROPOSED)
     before = written()
-    response = secretariat.post(
-        "/handover/record/", record_data(f"recommendation:{recommendation.pk}")
-    )
+    response = amir.post("/handover/record/", record_data(f"recommendation:{recommendation.pk}"))
     assert response.status_code == 302
     assert written() == before
     assert "never submitted to Ministers, so it cannot be handed over" in messages_of(response)[0]
@@ -476,20 +448,18 @@ def test_a_recommendation_never_submitted_to_ministers_cannot_be_handed_over(sec
         (Status.IMPLEMENTED, "already closed: implemented on 1 May 2003"),
     ],
 )
-def test_a_closed_recommendation_cannot_be_handed_over(secretariat, status, expected):
+def test_a_closed_recommendation_cannot_be_handed_over(amir, status, expected):
     recommendation = make_recommendation(status, closed_on=datetime.date(2003, 5, 1))
     before = written()
-    response = secretariat.post(
-        "/handover/record/", record_data(f"recommendation:{recommendation.pk}")
-    )
+    response = amir.post("/handover/record/", record_data(f"recommendation:{recommendation.pk}"))
     assert written() == before
     assert expected in messages_of(response)[0]
 
 
-def test_a_recommendation_is_not_handed_over_before_it_reached_ministers(secretariat):
+def test_a_recommendation_is_not_handed_over_before_it_reached_ministers(amir):
     recommendation = make_recommendation(Status.SUBMITTED)  # submitted on 28 April 2003
     before = written()
-    response = secretariat.post(
+    response = amir.post(
         "/handover/record/",
         record_data(f"recommendation:{recommendation.pk}", passed_on="2003-04-01"),
     )
@@ -499,9 +469,9 @@ def test_a_recommendation_is_not_handed_over_before_it_reached_ministers(secreta
     )
 
 
-def test_a_commitment_everyone_completed_has_nothing_to_pass_on(secretariat):
+def test_a_commitment_everyone_completed_has_nothing_to_pass_on(amir):
     complete_everywhere("17e")
-    response = secretariat.post("/handover/record/", record_data("commitment:17e"))
+    response = amir.post("/handover/record/", record_data("commitment:17e"))
     assert Handover.objects.count() == 0
     assert "there is no further follow-up to pass on" in messages_of(response)[0]
 
@@ -524,11 +494,9 @@ def test_a_commitment_everyone_completed_has_nothing_to_pass_on(secretariat):
         ({"note": "x" * 2001}, "at most 2000 characters"),
     ],
 )
-def test_bad_input_is_refused_with_a_clear_message_and_nothing_written(
-    secretariat, changes, expected
-):
+def test_bad_input_is_refused_with_a_clear_message_and_nothing_written(amir, changes, expected):
     before = written()
-    response = secretariat.post("/handover/record/", record_data(**changes))
+    response = amir.post("/handover/record/", record_data(**changes))
     assert response.status_code == 302
     assert response.url == "/handover/"
     assert written() == before
@@ -537,15 +505,64 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_written(
     assert expected in message
 
 
-def test_nothing_can_be_recorded_before_the_period_ends(secretariat):
+def test_nothing_can_be_recorded_before_the_period_ends(amir):
     with time_machine.travel(BEFORE, tick=False):
-        response = secretariat.post("/handover/record/", record_data(passed_on="2003-01-15"))
+        response = amir.post("/handover/record/", record_data(passed_on="2003-01-15"))
     assert Handover.objects.count() == 0
     assert "choose a date on or after 1 March 2003" in messages_of(response)[0]
 
 
-def test_nothing_can_be_recorded_without_a_founding_meeting(secretariat):
+def test_nothing_can_be_recorded_without_a_founding_meeting(amir):
     MinisterialMeeting.objects.update(is_founding=False, review_period_months=None)
-    response = secretariat.post("/handover/record/", record_data())
+    response = amir.post("/handover/record/", record_data())
     assert Handover.objects.count() == 0
     assert "No founding meeting is recorded" in messages_of(response)[0]
+
+
+# One rule whichever page a handover starts from ---------------------------------------------------
+
+PERIOD_MESSAGE = (
+    "Follow-up is passed on after the 12-month period (paragraph 25), which ended on "
+    "28 February 2003: choose a date on or after 1 March 2003."
+)
+
+
+def hand_over_from_the_register(client, recommendation, on):
+    data = {"item": f"recommendation:{recommendation.pk}", "mechanism": "apc", "passed_on": on}
+    return client.post("/handover/record/", data)
+
+
+def hand_over_from_the_meeting_page(client, recommendation, on):
+    data = {"mechanism": mechanism("apc").pk, "on": on}
+    return client.post(f"/recommendations/{recommendation.pk}/hand-over/", data)
+
+
+@pytest.mark.parametrize(
+    "hand_over", [hand_over_from_the_register, hand_over_from_the_meeting_page]
+)
+def test_a_recommendation_is_not_handed_over_within_the_12_month_period(amir, hand_over):
+    # It reached Ministers in time (at the founding meeting's margins, say): paragraph 25
+    # still passes follow-up on only after the period, from either page.
+    recommendation = make_recommendation(
+        submitted_to=MinisterialMeeting.objects.get(slug="bali-2002"),
+        submitted_on=datetime.date(2002, 10, 5),
+    )
+    before = written()
+    response = hand_over(amir, recommendation, "2003-01-15")
+    assert response.status_code == 302
+    assert any(PERIOD_MESSAGE in message for message in messages_of(response))
+    assert written() == before
+
+
+@pytest.mark.parametrize(
+    "hand_over", [hand_over_from_the_register, hand_over_from_the_meeting_page]
+)
+def test_a_recommendation_is_handed_over_after_the_period_from_either_page(amir, hand_over):
+    recommendation = make_recommendation(status=Status.CONSIDERED)
+    response = hand_over(amir, recommendation, "2003-05-15")
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.status == Status.HANDED_OVER
+    handover = recommendation.handovers.get()
+    assert (handover.mechanism.slug, handover.passed_on) == ("apc", datetime.date(2003, 5, 15))
+    assert handover.history.get().history_user.username == "amir"

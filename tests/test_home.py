@@ -1,10 +1,9 @@
 """The home page: the founding meeting, the review deadline, the participants by role."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from commitments.models import MinisterialMeeting, Participant
+from tests.conftest import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -42,12 +41,7 @@ def test_it_explains_what_to_do_when_there_is_no_reference_data(client):
 
 
 def test_its_query_count_does_not_grow_with_the_participants(client):
-    def count_queries():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get("/").status_code == 200
-        return len(queries)
-
-    before = count_queries()
+    before = count_queries(client, "/")
     for n in range(20):
         Participant.objects.create(
             name=f"Observer {n}", short_name=f"Obs {n}", kind="organisation", role="observer"
@@ -55,4 +49,4 @@ def test_its_query_count_does_not_grow_with_the_participants(client):
     # For an anonymous visitor: the founding meeting, the review meeting, its co-chairs, the
     # upcoming and recent expert and ministerial meetings (four), the ministerial meetings,
     # the expert groups (with coordinators), all participants, and whether demo data exists.
-    assert count_queries() == before == 11
+    assert count_queries(client, "/") == before == 11

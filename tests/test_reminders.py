@@ -12,8 +12,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commitments import reminders
 from commitments.models import MinisterialMeeting, Official, Participant, SentReminder
+from commitments.services import reminders
 from tests.conftest import make_report
 
 pytestmark = pytest.mark.django_db
@@ -236,7 +236,7 @@ def test_the_deadline_reminder_goes_out_within_the_window_only(
     assert {m.subject for m in sent} == {expected}
     assert recipients(sent) == ["amir@example.org", "siti@example.org", "somchai@example.org"]
     assert "paragraph 24" in sent[0].body
-    assert "http://127.0.0.1:8000/review/" in sent[0].body
+    assert "http://127.0.0.1:8000/ministerial-review/" in sent[0].body
 
 
 def test_the_deadline_reminder_is_sent_once_across_the_window(

@@ -3,23 +3,15 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from commitments.models import Commitment, ProgressReport
 from commitments.tables import ReportTable
 from commitments.views.reports import MAX_PER_PAGE
-from tests.conftest import make_report
+from tests.conftest import count_queries, make_report
 
 pytestmark = pytest.mark.django_db
 
 Status = ProgressReport.Status
-
-
-@pytest.fixture
-def viewer(client, official_of_indonesia):
-    client.force_login(official_of_indonesia)
-    return client
 
 
 def shown(response) -> list[int]:
@@ -50,26 +42,26 @@ def test_it_is_open_to_anonymous_users_when_progress_is_public(client, settings,
     assert shown(client.get("/reports/")) == [report.pk]
 
 
-def test_it_rejects_post(viewer):
-    assert viewer.post("/reports/").status_code == 405
+def test_it_rejects_post(siti):
+    assert siti.post("/reports/").status_code == 405
 
 
-def test_it_lists_submitted_reports_and_never_drafts(viewer, indonesia, thailand):
+def test_it_lists_submitted_reports_and_never_drafts(siti, indonesia, thailand):
     submitted = make_report(indonesia, "17a")
     make_report(thailand, "17b", submitted=False, narrative="Draft words")
-    response = viewer.get("/reports/")
+    response = siti.get("/reports/")
     assert shown(response) == [submitted.pk]
     assert "Draft words" not in response.content.decode()
     assert "1 submitted report." in text(response)
 
 
-def test_it_shows_each_column(viewer, indonesia):
+def test_it_shows_each_column(siti, indonesia):
     original = make_report(indonesia, "18", as_of=datetime.date(2003, 2, 28), confidence="high")
     correction = make_report(
         indonesia, "18", as_of=datetime.date(2003, 2, 28), status=Status.SUBSTANTIAL,
         corrects=original,
     )  # fmt: skip
-    page = text(viewer.get("/reports/"))
+    page = text(siti.get("/reports/"))
     commitment = Commitment.objects.get(code="18")
     assert '<a href="/countries/idn/">Indonesia</a>' in page
     assert f"18: {commitment.title}" in page
@@ -87,10 +79,10 @@ def test_it_shows_each_column(viewer, indonesia):
     assert f'<td >—</td><td ><a href="/reports/{correction.pk}/">{correction.pk}</a></td>' in page
 
 
-def test_it_lists_the_newest_date_first(viewer, indonesia):
+def test_it_lists_the_newest_date_first(siti, indonesia):
     older = make_report(indonesia, as_of=datetime.date(2002, 9, 1))
     newer = make_report(indonesia, as_of=datetime.date(2003, 3, 1))
-    assert shown(viewer.get("/reports/")) == [newer.pk, older.pk]
+    assert shown(siti.get("/reports/")) == [newer.pk, older.pk]
 
 
 @pytest.fixture
@@ -111,20 +103,20 @@ def two_reports(indonesia, thailand):
     "column",
     ["participant", "commitment", "status", "as_of", "submitted", "confidence", "report"],
 )
-def test_it_sorts_by_each_column_both_ways(viewer, two_reports, column):
+def test_it_sorts_by_each_column_both_ways(siti, two_reports, column):
     first, second = two_reports
-    assert shown(viewer.get(f"/reports/?sort={column}")) == [first.pk, second.pk]
-    assert shown(viewer.get(f"/reports/?sort=-{column}")) == [second.pk, first.pk]
+    assert shown(siti.get(f"/reports/?sort={column}")) == [first.pk, second.pk]
+    assert shown(siti.get(f"/reports/?sort=-{column}")) == [second.pk, first.pk]
 
 
-def test_it_sorts_statuses_along_their_scale_not_alphabetically(viewer, indonesia):
+def test_it_sorts_statuses_along_their_scale_not_alphabetically(siti, indonesia):
     complete = make_report(indonesia, status=Status.COMPLETE)
     limited = make_report(indonesia, status=Status.LIMITED)
     not_started = make_report(indonesia, status=Status.NOT_STARTED)
-    assert shown(viewer.get("/reports/?sort=status")) == [not_started.pk, limited.pk, complete.pk]
+    assert shown(siti.get("/reports/?sort=status")) == [not_started.pk, limited.pk, complete.pk]
 
 
-def test_it_sorts_by_the_corrected_report(viewer, indonesia):
+def test_it_sorts_by_the_corrected_report(siti, indonesia):
     first_original = make_report(indonesia, "17a")
     second_original = make_report(indonesia, "17b")
     second_correction = make_report(indonesia, "17b", corrects=second_original)
@@ -132,24 +124,24 @@ def test_it_sorts_by_the_corrected_report(viewer, indonesia):
     corrections = {first_correction.pk, second_correction.pk}
 
     def order(sort):
-        return [pk for pk in shown(viewer.get(f"/reports/?sort={sort}")) if pk in corrections]
+        return [pk for pk in shown(siti.get(f"/reports/?sort={sort}")) if pk in corrections]
 
     assert order("corrects") == [first_correction.pk, second_correction.pk]
     assert order("-corrects") == [second_correction.pk, first_correction.pk]
 
 
-def test_it_says_which_correction_replaced_a_report(viewer, indonesia, thailand):
+def test_it_says_which_correction_replaced_a_report(siti, indonesia, thailand):
     original = make_report(indonesia, "17a", as_of=datetime.date(2002, 9, 1))
     correction = make_report(indonesia, "17a", as_of=datetime.date(2002, 9, 2), corrects=original)
     other = make_report(thailand, "18", as_of=datetime.date(2002, 9, 3))
     # A draft correction replaces nothing until it is submitted.
     make_report(thailand, "18", submitted=False, corrects=other)
-    rows = viewer.get("/reports/?sort=as_of").context["table"].paginated_rows
+    rows = siti.get("/reports/?sort=as_of").context["table"].paginated_rows
     assert [row.get_cell_value("replaced_by") for row in rows] == [correction.pk, None, None]
     assert [row.get_cell("replaced_by") for row in rows][1:] == ["—", "—"]
 
 
-def test_it_sorts_by_the_replacing_report(viewer, indonesia, thailand):
+def test_it_sorts_by_the_replacing_report(siti, indonesia, thailand):
     first_original = make_report(indonesia, "17a")
     second_original = make_report(thailand, "17b")
     first_correction = make_report(indonesia, "17a", corrects=first_original)
@@ -157,20 +149,20 @@ def test_it_sorts_by_the_replacing_report(viewer, indonesia, thailand):
     originals = {first_original.pk, second_original.pk}
 
     def order(sort):
-        return [pk for pk in shown(viewer.get(f"/reports/?sort={sort}")) if pk in originals]
+        return [pk for pk in shown(siti.get(f"/reports/?sort={sort}")) if pk in originals]
 
     assert first_correction.pk < second_correction.pk
     assert order("replaced_by") == [first_original.pk, second_original.pk]
     assert order("-replaced_by") == [second_original.pk, first_original.pk]
 
 
-def test_the_current_filter_leaves_out_replaced_reports(viewer, indonesia, thailand):
+def test_the_current_filter_leaves_out_replaced_reports(siti, indonesia, thailand):
     original = make_report(indonesia, "17a", as_of=datetime.date(2002, 9, 1))
     correction = make_report(indonesia, "17a", as_of=datetime.date(2002, 9, 2), corrects=original)
     other = make_report(thailand, "18", as_of=datetime.date(2002, 9, 3))
     make_report(thailand, "18", submitted=False, corrects=other)  # a draft replaces nothing
-    assert shown(viewer.get("/reports/?sort=as_of")) == [original.pk, correction.pk, other.pk]
-    response = viewer.get("/reports/?sort=as_of&current=on")
+    assert shown(siti.get("/reports/?sort=as_of")) == [original.pk, correction.pk, other.pk]
+    response = siti.get("/reports/?sort=as_of&current=on")
     assert shown(response) == [correction.pk, other.pk]
     page = text(response)
     assert "2 submitted reports match these filters." in page
@@ -181,11 +173,11 @@ def test_the_current_filter_leaves_out_replaced_reports(viewer, indonesia, thail
         "Only reports not replaced by a correction</label>"
     ) in page
     # Unticked, the filter is not applied.
-    assert 'id="id_current" checked' not in text(viewer.get("/reports/"))
+    assert 'id="id_current" checked' not in text(siti.get("/reports/"))
 
 
 def test_a_table_of_reports_without_the_replaced_by_annotation_leaves_the_column_out(indonesia):
-    """As the review queue's table (a ReportTable) is given them: it can neither show nor
+    """As the comment queue's table (a ReportTable) is given them: it can neither show nor
     sort the column, so the column is not there."""
     report = make_report(indonesia)
     table = ReportTable(ProgressReport.objects.all(), order_by="replaced_by")
@@ -195,12 +187,12 @@ def test_a_table_of_reports_without_the_replaced_by_annotation_leaves_the_column
     assert "replaced_by" in ReportTable.base_columns
 
 
-def test_it_ignores_an_unknown_sort(viewer, two_reports):
+def test_it_ignores_an_unknown_sort(siti, two_reports):
     first, second = two_reports
-    assert shown(viewer.get("/reports/?sort=narrative")) == [second.pk, first.pk]
+    assert shown(siti.get("/reports/?sort=narrative")) == [second.pk, first.pk]
 
 
-def test_each_filter_narrows_the_rows(viewer, indonesia, thailand):
+def test_each_filter_narrows_the_rows(siti, indonesia, thailand):
     a = make_report(
         indonesia, "17a", status=Status.LIMITED, as_of=datetime.date(2002, 6, 1),
         confidence="high", narrative="A joint task force on document fraud.",
@@ -225,7 +217,7 @@ def test_each_filter_narrows_the_rows(viewer, indonesia, thailand):
         "status=limited&confidence=low": [],
     }
     for query, expected in cases.items():
-        assert shown(viewer.get(f"/reports/?{query}")) == [r.pk for r in expected], query
+        assert shown(siti.get(f"/reports/?{query}")) == [r.pk for r in expected], query
 
 
 @pytest.mark.parametrize(
@@ -241,9 +233,9 @@ def test_each_filter_narrows_the_rows(viewer, indonesia, thailand):
         ),
     ],
 )
-def test_it_explains_bad_filter_input(viewer, indonesia, query, field, message):
+def test_it_explains_bad_filter_input(siti, indonesia, query, field, message):
     make_report(indonesia)
-    response = viewer.get(f"/reports/?{query}")
+    response = siti.get(f"/reports/?{query}")
     assert response.status_code == 200
     page = text(response)
     assert f'<small id="id_{field}_error" class="form-error" role="alert">{message}' in page
@@ -252,8 +244,8 @@ def test_it_explains_bad_filter_input(viewer, indonesia, query, field, message):
     assert shown(response) == []
 
 
-def test_it_does_not_offer_an_observer_in_the_participant_filter(viewer):
-    response = viewer.get("/reports/")
+def test_it_does_not_offer_an_observer_in_the_participant_filter(siti):
+    response = siti.get("/reports/")
     choices = [label for _, label in response.context["filter"].form.fields["participant"].choices]
     assert "Indonesia" in choices
     assert "Japan" in choices
@@ -261,31 +253,31 @@ def test_it_does_not_offer_an_observer_in_the_participant_filter(viewer):
     assert "IOM" not in choices
 
 
-def test_it_paginates_by_25(viewer, indonesia):
+def test_it_paginates_by_25(siti, indonesia):
     reports = [
         make_report(indonesia, as_of=datetime.date(2002, 3, 1) + datetime.timedelta(days=n))
         for n in range(30)
     ]
     newest_first = [r.pk for r in reversed(reports)]
-    first_page = viewer.get("/reports/")
+    first_page = siti.get("/reports/")
     assert shown(first_page) == newest_first[:25]
     assert "30 submitted reports: 1 to 25 on this page." in text(first_page)
     assert '<a href="?page=2" aria-label="Page 2">2</a>' in text(first_page)
-    second_page = viewer.get("/reports/?page=2")
+    second_page = siti.get("/reports/?page=2")
     assert shown(second_page) == newest_first[25:]
     assert "30 submitted reports: 26 to 30 on this page." in text(second_page)
 
 
-def test_it_shows_the_last_page_for_a_page_past_the_end(viewer, indonesia):
+def test_it_shows_the_last_page_for_a_page_past_the_end(siti, indonesia):
     report = make_report(indonesia)
-    assert shown(viewer.get("/reports/?page=99")) == [report.pk]
-    assert shown(viewer.get("/reports/?page=abc")) == [report.pk]
+    assert shown(siti.get("/reports/?page=99")) == [report.pk]
+    assert shown(siti.get("/reports/?page=abc")) == [report.pk]
 
 
-def test_it_keeps_filters_and_sort_in_its_links(viewer, indonesia):
+def test_it_keeps_filters_and_sort_in_its_links(siti, indonesia):
     for n in range(26):
         make_report(indonesia, as_of=datetime.date(2002, 3, 1) + datetime.timedelta(days=n))
-    page = text(viewer.get(f"/reports/?participant={indonesia.pk}&sort=as_of&page=1"))
+    page = text(siti.get(f"/reports/?participant={indonesia.pk}&sort=as_of&page=1"))
     query = f"participant={indonesia.pk}&amp;sort=as_of"
     assert f'<a href="?{query}&amp;export=csv">Download CSV</a>' in page
     assert f'<a href="?{query}&amp;export=xlsx">Download Excel</a>' in page
@@ -295,36 +287,36 @@ def test_it_keeps_filters_and_sort_in_its_links(viewer, indonesia):
     assert '<input type="hidden" name="sort" value="as_of">' in page
 
 
-def test_it_says_when_no_report_has_been_submitted(viewer, indonesia):
+def test_it_says_when_no_report_has_been_submitted(siti, indonesia):
     make_report(indonesia, submitted=False)
-    response = viewer.get("/reports/")
+    response = siti.get("/reports/")
     assert "No reports have been submitted yet." in text(response)
     assert "<table" not in response.content.decode()
 
 
-def test_it_says_when_no_report_matches_the_filters(viewer, indonesia):
+def test_it_says_when_no_report_matches_the_filters(siti, indonesia):
     make_report(indonesia, status=Status.LIMITED)
-    response = viewer.get("/reports/?status=complete")
+    response = siti.get("/reports/?status=complete")
     assert "No submitted reports match these filters." in text(response)
     assert "Download CSV" not in response.content.decode()
 
 
-def test_its_caption_says_how_many_reports_match_the_filters(viewer, indonesia, thailand):
+def test_its_caption_says_how_many_reports_match_the_filters(siti, indonesia, thailand):
     make_report(indonesia)
     make_report(thailand)
-    assert "2 submitted reports." in text(viewer.get("/reports/"))
-    page = text(viewer.get(f"/reports/?participant={indonesia.pk}"))
+    assert "2 submitted reports." in text(siti.get("/reports/"))
+    page = text(siti.get(f"/reports/?participant={indonesia.pk}"))
     assert "1 submitted report matches these filters." in page
 
 
-def test_it_shows_the_page_for_an_unknown_export_format(viewer, indonesia):
+def test_it_shows_the_page_for_an_unknown_export_format(siti, indonesia):
     report = make_report(indonesia)
-    response = viewer.get("/reports/?export=pdf")
+    response = siti.get("/reports/?export=pdf")
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert shown(response) == [report.pk]
 
 
-def test_its_query_count_does_not_grow_with_the_reports(viewer, indonesia, thailand):
+def test_its_query_count_does_not_grow_with_the_reports(siti, indonesia, thailand):
     commitments = list(Commitment.objects.tracked())
 
     def add_reports(count):
@@ -340,26 +332,21 @@ def test_its_query_count_does_not_grow_with_the_reports(viewer, indonesia, thail
                     corrects=report,
                 )  # fmt: skip
 
-    def count_queries():
-        with CaptureQueriesContext(connection) as queries:
-            assert viewer.get("/reports/").status_code == 200
-        return len(queries)
-
     add_reports(3)
-    few = count_queries()
+    few = count_queries(siti, "/reports/")
     add_reports(27)  # 30 in all: more than a page
     # The session, its user, the count of matching reports, the page of reports with their
     # participants, commitments and replacing corrections (one query: joins and a
     # subquery), the participants and the commitments of the filter's
     # choices, whether there is demonstration data (for the banner), and the viewer's
     # official record and groups (for the navigation): nine queries.
-    assert count_queries() == few == 9
+    assert count_queries(siti, "/reports/") == few == 9
 
 
-def test_it_caps_the_page_size_asked_for(viewer, indonesia):
+def test_it_caps_the_page_size_asked_for(siti, indonesia):
     make_report(indonesia)
-    assert viewer.get("/reports/?per_page=10").context["table"].paginator.per_page == 10
-    assert viewer.get("/reports/?per_page=100000").context["table"].paginator.per_page == 100
+    assert siti.get("/reports/?per_page=10").context["table"].paginator.per_page == 10
+    assert siti.get("/reports/?per_page=100000").context["table"].paginator.per_page == 100
 
 
 @pytest.mark.parametrize(
@@ -377,12 +364,12 @@ def test_it_caps_the_page_size_asked_for(viewer, indonesia):
         ("", 25),
     ],
 )
-def test_it_clamps_any_page_size_asked_for(viewer, indonesia, per_page, expected):
+def test_it_clamps_any_page_size_asked_for(siti, indonesia, per_page, expected):
     reports = [
         make_report(indonesia, as_of=datetime.date(2002, 3, 1) + datetime.timedelta(days=n))
         for n in range(3)
     ]
-    response = viewer.get("/reports/", {"per_page": per_page})
+    response = siti.get("/reports/", {"per_page": per_page})
     assert response.status_code == 200
     assert response.context["table"].paginator.per_page == expected
     assert shown(response) == [r.pk for r in reversed(reports)][:expected]

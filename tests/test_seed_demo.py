@@ -17,8 +17,9 @@ from django.db.models import Count, Q
 from django.test import RequestFactory
 from django.utils import timezone
 
-from commitments import demo, services
+from commitments import demo
 from commitments.models import (
+    Comment,
     Commitment,
     EvidenceFile,
     ExpertGroup,
@@ -28,10 +29,11 @@ from commitments.models import (
     Paragraph,
     Participant,
     ProgressReport,
-    ReviewComment,
 )
+from commitments.services.comments import comment_add
+from commitments.services.reports import report_save
 from commitments.status import counted_reports
-from tests.conftest import make_report
+from tests.conftest import make_correction, make_report
 
 
 def login_request():
@@ -379,7 +381,7 @@ def test_clear_removes_comments_and_files_on_demo_reports_but_not_their_authors(
 ):
     seed(capsys)
     report = ProgressReport.objects.submitted().filter(is_demo=True, participant=indonesia)[0]
-    comment = services.comment_add(
+    comment = comment_add(
         report=report, user=official_of_indonesia, kind="reply", body="Seen, thank you."
     )
     evidence = EvidenceFile(
@@ -393,7 +395,7 @@ def test_clear_removes_comments_and_files_on_demo_reports_but_not_their_authors(
     evidence._history_user = official_of_indonesia
     evidence.save()
     real = make_report(indonesia, "17b", user=official_of_indonesia, narrative="Real.")
-    real_comment = services.comment_add(
+    real_comment = comment_add(
         report=real, user=official_of_indonesia, kind="reply", body="About a real report."
     )
 
@@ -401,9 +403,9 @@ def test_clear_removes_comments_and_files_on_demo_reports_but_not_their_authors(
 
     assert "1 review comments and 1 evidence files on demonstration reports" in output
     assert list(ProgressReport.objects.all()) == [real]
-    assert list(ReviewComment.objects.all()) == [real_comment]
-    assert not ReviewComment.history.filter(id=comment.pk).exists()
-    assert ReviewComment.history.filter(id=real_comment.pk).exists()
+    assert list(Comment.objects.all()) == [real_comment]
+    assert not Comment.history.filter(id=comment.pk).exists()
+    assert Comment.history.filter(id=real_comment.pk).exists()
     assert not EvidenceFile.objects.exists()
     assert not EvidenceFile.history.filter(id=evidence.pk).exists()
     assert User.objects.get(pk=official_of_indonesia.pk).is_active
@@ -439,7 +441,7 @@ def test_clear_deactivates_a_demo_account_named_in_real_history(
         # The demo secretariat edits a real official's draft: a real history row names it.
         draft = make_report(indonesia, submitted=False, user=official_of_indonesia)
         draft.narrative = "Edited by the secretariat."
-        services.report_save(report=draft, user=secretariat)
+        report_save(report=draft, user=secretariat)
         history = ProgressReport.history.filter(id=draft.pk)
     else:
         official = Official.objects.get(user=official_of_indonesia)
@@ -500,7 +502,7 @@ def test_clear_deactivates_a_demo_account_in_the_admin_log_of_real_data(capsys, 
 def test_clear_refuses_while_a_real_correction_refers_to_demo_data(capsys):
     seed(capsys)
     original = counted_reports().filter(is_demo=True).first()
-    services.report_start_correction(original=original, user=None, narrative="Real.")
+    make_correction(original=original, user=None, narrative="Real.")
     reports = ProgressReport.objects.count()
 
     with pytest.raises(CommandError, match="nothing was removed"):

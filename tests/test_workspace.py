@@ -3,7 +3,6 @@ submission, edits with their version check, deletion, corrections, evidence file
 download, and the history each change leaves on the report's page."""
 
 import datetime
-import html
 import io
 import re
 import struct
@@ -16,17 +15,14 @@ import time_machine
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import strip_tags
 
-from commitments import services
 from commitments.evidence import validate_evidence_file
 from commitments.models import Commitment, EvidenceFile, ProgressReport
-from tests.conftest import make_report
+from commitments.services.reports import report_delete_draft, report_submit
+from tests.conftest import count_queries, make_correction, make_report, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -140,11 +136,6 @@ def download(response) -> bytes:
 # Helpers -----------------------------------------------------------------------------------------
 
 
-def page_text(response) -> str:
-    """The page's text, without its tags, entities decoded and white space collapsed."""
-    return " ".join(html.unescape(strip_tags(response.content.decode())).split())
-
-
 def new_report_url(code="17a") -> str:
     return reverse("report_create") + f"?commitment={code}"
 
@@ -202,12 +193,6 @@ def hidden_version(response) -> str:
     assert match, "the form has no hidden version field"
     value = re.search(r'value="([^"]*)"', match.group(0))
     return value.group(1) if value else ""
-
-
-@pytest.fixture
-def siti(client, official_of_indonesia):
-    client.force_login(official_of_indonesia)
-    return client
 
 
 @pytest.fixture
@@ -352,17 +337,12 @@ def test_the_workspaces_query_count_does_not_grow_with_the_reports_and_drafts(
                 )
                 make_report(indonesia, code, submitted=False, user=official_of_indonesia)
             deleted = make_report(indonesia, code, submitted=False)
-            services.report_delete_draft(report=deleted, user=official_of_indonesia)
-
-    def count_queries():
-        with CaptureQueriesContext(connection) as queries:
-            assert siti.get("/my/").status_code == 200
-        return len(queries)
+            report_delete_draft(report=deleted, user=official_of_indonesia)
 
     add(1)
-    once = count_queries()
+    once = count_queries(siti, "/my/")
     add(9)
-    assert count_queries() == once
+    assert count_queries(siti, "/my/") == once
 
 
 # The report form: creating ---------------------------------------------------------------------
@@ -915,10 +895,10 @@ def test_submitting_a_draft_correction_after_another_correction_is_refused(
 ):
     siti.post(correct_url(original), report_data(status="complete"))
     draft_correction = ProgressReport.objects.exclude(pk=original.pk).get()
-    other = services.report_start_correction(
+    other = make_correction(
         original=original, user=second_official_of_indonesia, status="substantial"
     )
-    services.report_submit(report=other, user=second_official_of_indonesia)
+    report_submit(report=other, user=second_official_of_indonesia)
     before = written()
     response = siti.post(edit_url(draft_correction), submit_data(status="complete", version=1))
     assert response.status_code == 200
@@ -1082,7 +1062,7 @@ def test_other_methods_are_not_allowed_on_the_report_form(siti, draft, method):
 
 def test_a_save_after_a_colleague_deleted_the_draft_keeps_the_text(siti, indonesia):
     draft = make_report(indonesia, "17b", submitted=False)
-    services.report_delete_draft(report=draft, user=None)
+    report_delete_draft(report=draft, user=None)
     before = written()
     response = siti.post(edit_url(draft), report_data(narrative="My careful words."))
     page = response.content.decode()
@@ -1109,5 +1089,5 @@ def test_a_refusal_explains_itself_on_the_sites_own_page(client, user_without_pa
     response = client.get("/my/reports/new/?commitment=17a")
     assert response.status_code == 403
     page = page_text(response)
-    assert "Your account is not linked to a participant." in page
+    assert "Your account is not linked to a participant" in page
     assert "Bali follow-up tracker" in page

@@ -1,5 +1,6 @@
 """The domain model of the follow-up mechanism, one module per concept."""
 
+from commitments.models.comments import Comment
 from commitments.models.mechanisms import (
     Handover,
     Mechanism,
@@ -18,12 +19,12 @@ from commitments.models.meetings import (
 )
 from commitments.models.progress import EvidenceFile, Official, ProgressReport
 from commitments.models.reference import Commitment, Paragraph, Participant
-from commitments.models.review import ReviewComment
 from commitments.models.sourcing import Confidence
 
 __all__ = [
     "Assistance",
     "Attendance",
+    "Comment",
     "Commitment",
     "Confidence",
     "EvidenceFile",
@@ -39,7 +40,6 @@ __all__ = [
     "ProgressReport",
     "Recommendation",
     "RecommendationEvent",
-    "ReviewComment",
     "SentReminder",
     "Volunteer",
 ]

@@ -16,7 +16,7 @@ class Recommendation(Sourced):
     It moves (paragraphs 24 and 25): proposed at the expert meeting -> submitted to a
     ministerial meeting -> considered by Ministers (endorsed, noted or not adopted) -> closed
     as implemented, or handed over to an existing mechanism. The moves are made only by
-    commitments.recommendations, which checks each one and logs it (RecommendationEvent).
+    commitments.services.recommendations, which checks each one and logs it (RecommendationEvent).
     """
 
     class Status(models.TextChoices):
@@ -71,8 +71,17 @@ class Recommendation(Sourced):
         ]
 
     def __str__(self):
-        label = self.reference or f"#{self.pk}"
-        return f"{self.meeting}: recommendation {label}"
+        return f"{self.meeting}: recommendation {self.number}"
+
+    @property
+    def number(self) -> str:
+        """Its reference in the meeting's report, or its id when it has none: "3", "#12"."""
+        return self.reference or f"#{self.pk}"
+
+    @property
+    def label(self) -> str:
+        """How the pages and messages name it: "Recommendation 3"."""
+        return f"Recommendation {self.number}"
 
 
 class Mechanism(Sourced):
@@ -106,7 +115,7 @@ class Mechanism(Sourced):
 
 class RecommendationEvent(models.Model):
     """One move of a recommendation: from which status to which, on what date, who recorded
-    it and when. Written only by commitments.recommendations."""
+    it and when. Written only by commitments.services.recommendations."""
 
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.CASCADE, related_name="events"

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from simple_history.models import HistoricalRecords
@@ -54,8 +54,17 @@ class ProgressReportQuerySet(models.QuerySet):
         reports = self.submitted().filter(~Exists(superseding_corrections(as_of)))
         return reports if as_of is None else reports.filter(as_of__lte=as_of)
 
+    def not_replaced(self):
+        """Leave out each report that a submitted correction has replaced."""
+        return self.filter(~Exists(superseding_corrections()))
+
     def with_is_superseded(self):
         return self.annotate(is_superseded=Exists(superseding_corrections()))
+
+    def with_replaced_by(self, name: str = "replaced_by"):
+        """Annotate `name`: the id of the submitted correction that replaced the report, or
+        None (a report has at most one: a unique constraint)."""
+        return self.annotate(**{name: Subquery(superseding_corrections().values("pk")[:1])})
 
 
 class ProgressReport(models.Model):

@@ -43,3 +43,20 @@ def duration_words(delta) -> str:
     if minutes or not hours:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
     return " ".join(parts)
+
+
+@register.simple_tag
+def status_badge(value, label=""):
+    """A status in words, styled by its class (never colour alone): `value` is a report, a
+    status value ("limited", "no_report"), or None for no report; `label` replaces the
+    words ("Never reported")."""
+    from commitments.models import ProgressReport
+    from commitments.status import NO_REPORT, NO_REPORT_LABEL
+
+    if value is None or value == "" or value == NO_REPORT:
+        key, words = NO_REPORT, NO_REPORT_LABEL
+    elif isinstance(value, ProgressReport):
+        key, words = value.status, value.get_status_display()
+    else:
+        key, words = value, ProgressReport.Status(value).label
+    return format_html('<span class="status status-{}">{}</span>', key, label or words)

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 
 from commitments.access import can_view_progress
 from commitments.charts import stacked_bars
+from commitments.ministerial_review import review_standing
 from commitments.models import ExpertGroup, ExpertMeeting, MinisterialMeeting, Participant
-from commitments.review import review_standing
 from commitments.status import counted_reports, status_matrix
 
 Role = Participant.Role

@@ -1,13 +1,26 @@
-"""Meetings of the follow-up: ministerial and expert meetings. Public reference data."""
+"""Meetings of the follow-up: ministerial and expert meetings. Public reference data; on an
+expert meeting's page, the secretariat's forms to move its recommendations on, and an
+official's form to record his or her participant's attendance."""
 
 from pathlib import PurePath
 
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from commitments.models import ExpertMeeting, MeetingDocument, MinisterialMeeting
-from commitments.views import groups
+from commitments.forms import MOVE_FORMS, AttendanceForm, MoveOptions
+from commitments.models import (
+    ExpertMeeting,
+    Handover,
+    MeetingDocument,
+    MinisterialMeeting,
+    Recommendation,
+    RecommendationEvent,
+)
+from commitments.permissions import is_secretariat, official_participant
+from commitments.services import participation
+from commitments.services import recommendations as moves
 
 
 @require_GET
@@ -52,7 +65,7 @@ def get_meeting(slug):
 def meeting_detail(request, slug):
     meeting = get_meeting(slug)
     if isinstance(meeting, ExpertMeeting):
-        context = {"meeting": meeting, **groups.expert_meeting_context(request, meeting)}
+        context = {"meeting": meeting, **expert_meeting_context(request, meeting)}
         return render(request, "commitments/expert_meeting_detail.html", context)
     return render(request, "commitments/ministerial_meeting_detail.html", {"meeting": meeting})
 
@@ -75,3 +88,46 @@ def meeting_document_download(request, pk):
         filename=name,
         content_type=document.content_type or "application/octet-stream",
     )
+
+
+def meeting_recommendations(meeting):
+    """The meeting's recommendations with everything their status needs: where they were
+    submitted, their moves with who recorded each, their handovers."""
+    return (
+        Recommendation.objects.filter(meeting=meeting)
+        .select_related("meeting", "submitted_to")
+        .prefetch_related(
+            "commitments",
+            Prefetch("events", RecommendationEvent.objects.select_related("recorded_by")),
+            Prefetch("handovers", queryset=Handover.objects.select_related("mechanism")),
+        )
+        .order_by("reference", "pk")
+    )
+
+
+def expert_meeting_context(request, meeting) -> dict:
+    """What the expert meeting page shows besides the meeting: the recommendations with their
+    status and moves; for the secretariat the forms of the moves each can make next; for an
+    official the form to record the attendance of his or her own participant."""
+    user = request.user
+    rows = list(meeting_recommendations(meeting))
+    context = {"recommendations": rows}
+    if is_secretariat(user):
+        options = MoveOptions.for_meeting(meeting)
+        for row in rows:
+            row.move_forms = [
+                MOVE_FORMS[move](recommendation=row, options=options)
+                for move in moves.next_moves(row.status)
+            ]
+    participant = official_participant(user)
+    if (
+        participant is not None
+        and participant.is_tracked
+        and participation.may_record_attendance(meeting)
+    ):
+        own = next(
+            (a for a in meeting.attendance_set.all() if a.participant_id == participant.pk), None
+        )
+        context["attendance_for"] = participant
+        context["attendance_form"] = AttendanceForm(participant=participant, attendance=own)
+    return context

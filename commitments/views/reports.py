@@ -1,7 +1,6 @@
 """Every submitted report: a filterable, sortable table with CSV and Excel exports."""
 
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.utils.decorators import method_decorator
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -46,13 +45,10 @@ class ReportListView(SingleTableMixin, FilterView):
         # participant and commitment columns, and "Replaced by" is a subquery of the same
         # query (a report has at most one submitted correction: a unique constraint), so
         # that a page is a fixed number of queries and the column sorts in the database.
-        replacing_correction = ProgressReport.objects.filter(
-            state=ProgressReport.State.SUBMITTED, corrects=OuterRef("pk")
-        ).values("pk")[:1]
         return (
             ProgressReport.objects.submitted()
             .select_related("participant", "commitment")
-            .annotate(**{REPLACED_BY: Subquery(replacing_correction)})
+            .with_replaced_by(REPLACED_BY)
         )
 
     @property

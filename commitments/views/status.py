@@ -6,7 +6,6 @@ All statuses come from commitments.status; these views only choose what to show.
 import datetime
 
 import django_tables2 as tables
-from django import forms
 from django.db.models import Max, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from commitments.access import can_view_progress, progress_view
 from commitments.charts import stacked_bars
+from commitments.forms import AsOfForm
 from commitments.models import (
     Attendance,
     Commitment,
@@ -33,26 +33,6 @@ from commitments.status import (
 from commitments.tables import CountryTable
 
 # The matrix -------------------------------------------------------------------------------------
-
-
-class AsOfForm(forms.Form):
-    as_of = forms.DateField(
-        label="As of",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD, for example 2003-02-28."},
-    )
-
-    def clean_as_of(self):
-        as_of = self.cleaned_data["as_of"]
-        if as_of and as_of < EARLIEST_AS_OF:
-            raise forms.ValidationError(
-                f"Choose a date on or after {date_format(EARLIEST_AS_OF)}, when the Bali "
-                "conference opened."
-            )
-        if as_of and as_of > timezone.localdate():
-            raise forms.ValidationError("Choose a date that is not in the future.")
-        return as_of
 
 
 @require_GET

@@ -13,26 +13,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commitments import services
 from commitments.forms import ReportForm
-from commitments.models import Commitment, Participant, ProgressReport
+from commitments.models import Commitment, ProgressReport
 from commitments.permissions import (
     check_participant_field,
     evidence_for_download,
     official_participant,
+    own_participant,
     report_for_correction,
     report_for_edit,
 )
+from commitments.services.reports import (
+    EditConflict,
+    correction_draft,
+    report_delete_draft,
+    report_save,
+)
 from commitments.workspace import workspace_rows
-
-
-def _participant_or_refuse(user) -> Participant:
-    participant = official_participant(user)
-    if participant is None:
-        raise PermissionDenied("Your account is not linked to a participant.")
-    if not participant.is_tracked:
-        raise PermissionDenied(f"{participant.short_name} does not report progress.")
-    return participant
 
 
 @require_GET
@@ -49,7 +46,7 @@ def _save_from_form(request, form, report, **save_options):
     """Save a valid form through the service; return the response (redirect or re-render)."""
     submit = "submit" in request.POST
     try:
-        saved = services.report_save(
+        saved = report_save(
             report=form.instance,
             user=request.user,
             files=form.cleaned_data["evidence_files"],
@@ -57,7 +54,7 @@ def _save_from_form(request, form, report, **save_options):
             submit=submit,
             **save_options,
         )
-    except services.EditConflict as conflict:
+    except EditConflict as conflict:
         form.add_error(
             None,
             "Someone else saved this draft while you were editing it, so your changes were not "
@@ -100,7 +97,7 @@ def _files_not_kept(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def report_create(request):
-    participant = _participant_or_refuse(request.user)
+    participant = own_participant(request.user)
     commitment = get_object_or_404(
         Commitment.objects.tracked(), code=request.GET.get("commitment", "")
     )
@@ -150,7 +147,7 @@ def _draft_gone_meanwhile(request, pk):
             "A colleague submitted this draft while you were editing it, so your changes were "
             "not saved. Your text is below: save it as a correction of the submitted report."
         )
-        report, action = services.correction_draft(submitted), reverse("report_correct", args=[pk])
+        report, action = correction_draft(submitted), reverse("report_correct", args=[pk])
     else:
         deleted = ProgressReport.history.filter(
             id=pk, participant=participant, history_type="-"
@@ -176,12 +173,12 @@ def report_delete(request, pk):
     report = report_for_edit(request.user, pk)
     version = request.POST.get("version", "")
     try:
-        services.report_delete_draft(
+        report_delete_draft(
             report=report,
             user=request.user,
             expected_version=int(version) if version.isdigit() else None,
         )
-    except services.EditConflict:
+    except EditConflict:
         messages.error(
             request,
             "A colleague changed this draft after you opened it, so it was not deleted. "
@@ -200,7 +197,7 @@ def report_correct(request, pk):
     if newer is not None and request.method == "POST":
         # Someone corrected it while this official was writing: keep the text, point the
         # form at the newest report.
-        form = ReportForm(request.POST, instance=services.correction_draft(newer))
+        form = ReportForm(request.POST, instance=correction_draft(newer))
         form.is_valid()
         form.add_error(
             None,
@@ -218,7 +215,7 @@ def report_correct(request, pk):
     if newer is not None:
         messages.error(request, "This report has already been corrected; correct the newest one.")
         return redirect("report_detail", pk=newer.pk)
-    correction = services.correction_draft(original)
+    correction = correction_draft(original)
     if request.method == "POST":
         check_participant_field(request.user, request.POST.get("participant"))
         form = ReportForm(request.POST, request.FILES, instance=correction)
@@ -245,7 +242,3 @@ def evidence_download(request, pk):
         filename=evidence.original_name,
         content_type=evidence.content_type,
     )
-
-
-def report_form_url(code) -> str:
-    return reverse("report_create") + f"?commitment={code}"

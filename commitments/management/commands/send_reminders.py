@@ -8,7 +8,8 @@ import argparse
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from commitments import reminders
+from commitments.services import reminders
+from commitments.status import DEFAULT_STALE_DAYS, stale_after_days
 
 
 def days(minimum):
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             type=days(1),
             default=None,
             help="Remind about commitments with no report for this many days (default: the "
-            f"FOLLOWUP_STALE_AFTER_DAYS setting, else {reminders.DEFAULT_STALE_DAYS}).",
+            f"FOLLOWUP_STALE_AFTER_DAYS setting, else {DEFAULT_STALE_DAYS}).",
         )
         parser.add_argument(
             "--deadline-days",
@@ -55,7 +56,7 @@ class Command(BaseCommand):
     def handle(self, *args, stale_days, deadline_days, dry_run, verbosity, **options):
         outcome = reminders.send_reminders(
             timezone.localdate(),
-            stale_days=stale_days if stale_days is not None else reminders.default_stale_days(),
+            stale_days=stale_days if stale_days is not None else stale_after_days(),
             deadline_days=deadline_days,
             dry_run=dry_run,
         )

@@ -6,6 +6,9 @@ existing mechanism. Each move is one keyword-only function that checks it agains
 recommendation (locked, so that two people moving it at once cannot both succeed), refuses an
 impossible move with a ValidationError that says why, and otherwise logs a RecommendationEvent
 and saves the recommendation, with its history row's user, in one transaction.
+
+The handover (paragraph 25) is commitments.services.handovers.hand_over_recommendation: it
+makes a Handover too and follows the register's rules, whichever page it is started from.
 """
 
 import datetime
@@ -15,14 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from commitments.models import (
-    Handover,
-    Mechanism,
-    MinisterialMeeting,
-    Recommendation,
-    RecommendationEvent,
-)
-from commitments.services import record_as
+from commitments.history import record_as
+from commitments.models import MinisterialMeeting, Recommendation, RecommendationEvent
 
 Status = Recommendation.Status
 
@@ -53,11 +50,11 @@ def next_moves(status: str) -> list[str]:
     return [move for move, sources in MOVES_FROM.items() if status in sources]
 
 
-def _day(date: datetime.date) -> str:
+def day_in_words(date: datetime.date) -> str:
     return format_date(date, "j F Y")
 
 
-def _locked(recommendation: Recommendation) -> Recommendation:
+def locked(recommendation: Recommendation) -> Recommendation:
     """The stored recommendation, locked until the transaction ends: the checks below are
     made against what is stored, not against a copy the caller may have read earlier."""
     return (
@@ -67,7 +64,7 @@ def _locked(recommendation: Recommendation) -> Recommendation:
     )
 
 
-def _refuse_unless_from(recommendation: Recommendation, move: str) -> None:
+def refuse_unless_from(recommendation: Recommendation, move: str) -> None:
     """Refuse a move the recommendation's stored status does not allow, saying why."""
     status = recommendation.status
     if status in MOVES_FROM[move]:
@@ -75,12 +72,12 @@ def _refuse_unless_from(recommendation: Recommendation, move: str) -> None:
     if status in CLOSED_AS:
         raise ValidationError(
             f"This recommendation is already closed: {CLOSED_AS[status]} on "
-            f"{_day(recommendation.closed_on)}. Nothing more can happen to it."
+            f"{day_in_words(recommendation.closed_on)}. Nothing more can happen to it."
         )
     if move == SUBMIT:
         raise ValidationError(
             f"This recommendation was already submitted to {recommendation.submitted_to} on "
-            f"{_day(recommendation.submitted_on)}."
+            f"{day_in_words(recommendation.submitted_on)}."
         )
     if move == HAND_OVER:  # from proposed, the only other status it does not start from
         raise ValidationError(NOT_SUBMITTED_HANDOVER_MESSAGE)
@@ -94,7 +91,7 @@ def _refuse_unless_from(recommendation: Recommendation, move: str) -> None:
         raise ValidationError(
             f"Ministers' consideration is already recorded: "
             f"{recommendation.get_outcome_display().lower()} on "
-            f"{_day(recommendation.considered_on)}."
+            f"{day_in_words(recommendation.considered_on)}."
         )
     # CLOSE from submitted
     raise ValidationError(
@@ -103,18 +100,19 @@ def _refuse_unless_from(recommendation: Recommendation, move: str) -> None:
     )
 
 
-def _check_date(on, *, not_before: datetime.date, since: str, what: str) -> None:
+def check_date(on, *, not_before: datetime.date, since: str, what: str) -> None:
     if not isinstance(on, datetime.date):
         raise ValidationError(f"Give the date {what}.")
     if on > timezone.localdate():
         raise ValidationError(f"The date {what} cannot be in the future.")
     if on < not_before:
         raise ValidationError(
-            f"The date {what} ({_day(on)}) cannot be before {since} ({_day(not_before)})."
+            f"The date {what} ({day_in_words(on)}) cannot be before {since} "
+            f"({day_in_words(not_before)})."
         )
 
 
-def _move(recommendation, *, to: str, on: datetime.date, user, note: str) -> Recommendation:
+def record_move(recommendation, *, to: str, on: datetime.date, user, note: str) -> Recommendation:
     event = RecommendationEvent(
         recommendation=recommendation,
         from_status=recommendation.status,
@@ -143,8 +141,8 @@ def submit_to_ministers(
 ) -> Recommendation:
     """Submit a proposed recommendation to a ministerial meeting, on `on` (by default the
     meeting's first day): the results "for consideration by Ministers" of paragraph 24."""
-    recommendation = _locked(recommendation)
-    _refuse_unless_from(recommendation, SUBMIT)
+    recommendation = locked(recommendation)
+    refuse_unless_from(recommendation, SUBMIT)
     if meeting.level != MinisterialMeeting.Level.MINISTERIAL:
         raise ValidationError(
             f"{meeting} was a {meeting.get_level_display().lower()} meeting: recommendations "
@@ -155,13 +153,13 @@ def submit_to_ministers(
         raise ValidationError(
             ENDED_BEFORE_MESSAGE.format(
                 meeting=meeting,
-                ended=_day(meeting.end_date),
+                ended=day_in_words(meeting.end_date),
                 made_at=made_at,
-                made=_day(made_at.start_date),
+                made=day_in_words(made_at.start_date),
             )
         )
     on = meeting.start_date if on is None else on
-    _check_date(
+    check_date(
         on,
         not_before=made_at.start_date,
         since=f"the meeting that made it, {made_at}",
@@ -169,12 +167,12 @@ def submit_to_ministers(
     )
     if on > meeting.end_date:
         raise ValidationError(
-            f"The date of the submission ({_day(on)}) is after {meeting} ended "
-            f"({_day(meeting.end_date)}): Ministers could not consider it there."
+            f"The date of the submission ({day_in_words(on)}) is after {meeting} ended "
+            f"({day_in_words(meeting.end_date)}): Ministers could not consider it there."
         )
     recommendation.submitted_to = meeting
     recommendation.submitted_on = on
-    return _move(recommendation, to=Status.SUBMITTED, on=on, user=user, note=note)
+    return record_move(recommendation, to=Status.SUBMITTED, on=on, user=user, note=note)
 
 
 @transaction.atomic
@@ -183,11 +181,11 @@ def record_consideration(
 ) -> Recommendation:
     """Record what Ministers did with a submitted recommendation: endorsed, noted or not
     adopted, on `on`."""
-    recommendation = _locked(recommendation)
-    _refuse_unless_from(recommendation, CONSIDER)
+    recommendation = locked(recommendation)
+    refuse_unless_from(recommendation, CONSIDER)
     if outcome not in Recommendation.Outcome.values:
         raise ValidationError("Choose what Ministers did: endorsed, noted or not adopted.")
-    _check_date(
+    check_date(
         on,
         not_before=recommendation.submitted_on,
         since=f"its submission to {recommendation.submitted_to}",
@@ -195,7 +193,7 @@ def record_consideration(
     )
     recommendation.outcome = outcome
     recommendation.considered_on = on
-    return _move(recommendation, to=Status.CONSIDERED, on=on, user=user, note=note)
+    return record_move(recommendation, to=Status.CONSIDERED, on=on, user=user, note=note)
 
 
 @transaction.atomic
@@ -203,48 +201,13 @@ def close_as_implemented(
     *, recommendation: Recommendation, on: datetime.date, user, note: str = ""
 ) -> Recommendation:
     """Close a recommendation Ministers have considered, as implemented on `on`."""
-    recommendation = _locked(recommendation)
-    _refuse_unless_from(recommendation, CLOSE)
-    _check_date(
+    recommendation = locked(recommendation)
+    refuse_unless_from(recommendation, CLOSE)
+    check_date(
         on,
         not_before=recommendation.considered_on,
         since="Ministers considered it",
         what="of implementation",
     )
     recommendation.closed_on = on
-    return _move(recommendation, to=Status.IMPLEMENTED, on=on, user=user, note=note)
-
-
-@transaction.atomic
-def hand_over(
-    *,
-    recommendation: Recommendation,
-    mechanism: Mechanism,
-    on: datetime.date,
-    user,
-    note: str = "",
-) -> Handover:
-    """Pass a recommendation that went to Ministers on to an existing mechanism (paragraph
-    25): a Handover row for the register (returned), and the recommendation closed as
-    handed over."""
-    recommendation = _locked(recommendation)
-    _refuse_unless_from(recommendation, HAND_OVER)
-    if recommendation.considered_on:
-        not_before, since = recommendation.considered_on, "Ministers considered it"
-    else:
-        not_before = recommendation.submitted_on
-        since = f"its submission to {recommendation.submitted_to}"
-    _check_date(on, not_before=not_before, since=since, what="of the handover")
-    handover = Handover(
-        recommendation=recommendation,
-        mechanism=mechanism,
-        passed_on=on,
-        note=note.strip(),
-        recorded_by=user,
-    )
-    handover.full_clean()
-    recommendation.closed_on = on
-    _move(recommendation, to=Status.HANDED_OVER, on=on, user=user, note=note)
-    record_as(handover, user)
-    handover.save()
-    return handover
+    return record_move(recommendation, to=Status.IMPLEMENTED, on=on, user=user, note=note)

@@ -1,9 +1,10 @@
 """The 12-month ministerial review of paragraph 24: when it is due and how it stands.
 
-One source of truth: the home page, the review page and the report for Ministers all ask
-`review_standing()` rather than working the dates out themselves; the review page and the
-report also share `standing_summary()` (the sentence) and `submission_timeliness()` (whether a
-recommendation reached Ministers in time).
+One source of truth: the home page, the review page, the report for Ministers and the
+reminders all ask `review_standing()` rather than working the dates out themselves, and show
+its `summary` (`standing_summary()`, the one sentence that says how it stands); the review page
+and the report also share `submission_timeliness()` (whether a recommendation reached
+Ministers in time).
 """
 
 import datetime
@@ -35,6 +36,11 @@ class ReviewStanding:
     @property
     def abs_days(self) -> int:
         return abs(self.days)
+
+    @property
+    def summary(self) -> str:
+        """How the review stands, in one sentence: see standing_summary."""
+        return standing_summary(self)
 
 
 def review_standing(today: datetime.date) -> ReviewStanding | None:
@@ -69,9 +75,8 @@ def _days(n: int) -> str:
 
 
 def standing_summary(standing: ReviewStanding) -> str:
-    """How the review stands, in one sentence: the words of the review page and the report for
-    Ministers ("Due in 58 days.", "Overdue by 10 days: ...", "Held at the ... 59 days after
-    the deadline.")."""
+    """How the review stands, in one sentence, as every page shows it ("Due in 58 days.",
+    "Overdue by 10 days: ...", "Held at the ... 59 days after the deadline.")."""
     if standing.standing == Standing.DUE:
         return f"Due in {_days(standing.days)}."
     if standing.standing == Standing.DUE_TODAY:

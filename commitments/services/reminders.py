@@ -2,12 +2,12 @@
 
 - to each focal point (an active Official user with an email) whose participant has tracked
   commitments with no report that counts within the last `stale_days` days: one email per
-  official, listing those commitments. "Stale" is the workspace's rule (commitments.workspace):
-  the current status, from commitments.status, speaks for a date more than `stale_days` ago,
-  or there is no report at all;
+  official, listing those commitments. "Stale" is the workspace's rule
+  (commitments.status.is_stale): the current status speaks for a date more than `stale_days`
+  ago; or there is no report at all;
 - to everyone concerned (the secretariat and all officials, active and with an email) once,
   when the founding meeting's review deadline is `deadline_days` days away or less, and no
-  ministerial meeting has met it yet (commitments.review).
+  ministerial meeting has met it yet (commitments.ministerial_review).
 
 Each reminder has a key that names it, its recipient and its period; a reminder whose key is
 in SentReminder is never sent again:
@@ -38,19 +38,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import date_format
 
+from commitments.ministerial_review import Standing, review_standing
 from commitments.models import Official, Participant, SentReminder
-from commitments.review import Standing, review_standing
 from commitments.roles import SECRETARIAT
-from commitments.status import status_matrix
+from commitments.status import is_stale, status_matrix
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_STALE_DAYS = 365
 DEFAULT_DEADLINE_DAYS = 30
-
-
-def default_stale_days() -> int:
-    return getattr(settings, "FOLLOWUP_STALE_AFTER_DAYS", DEFAULT_STALE_DAYS)
 
 
 @dataclass(frozen=True)
@@ -100,7 +95,7 @@ def stale_reminders(today: datetime.date, stale_days: int) -> list[Reminder]:
         stale_by_participant[row.participant.pk] = [
             (commitment, current)
             for commitment, current in zip(matrix.commitments, row.cells, strict=True)
-            if current is None or (today - current.as_of).days > stale_days
+            if current is None or is_stale(current, today, stale_days)
         ]
     reminders = []
     for official in officials:
@@ -196,7 +191,7 @@ def deadline_reminders(today: datetime.date, deadline_days: int) -> list[Reminde
     )
     links = [
         "How the review stands:",
-        site_link("review"),
+        site_link("ministerial_review"),
         "",
         "Officials can update their participant's progress reports in their workspace:",
         site_link("workspace"),

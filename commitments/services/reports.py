@@ -1,11 +1,13 @@
-"""Writes that touch more than one row: each validates fully and runs in one transaction."""
+"""Progress reports and their evidence files: drafts, submission, deletion of drafts, and
+corrections of submitted reports (new reports that supersede them)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from commitments import notifications
-from commitments.models import EvidenceFile, ProgressReport, ReviewComment
+from commitments.history import record_as
+from commitments.models import EvidenceFile, ProgressReport
 from commitments.models.progress import SUBMITTED_IMMUTABLE_MESSAGE
 
 # The fields a correction copies from the report it corrects, as a starting point to edit.
@@ -27,12 +29,6 @@ class EditConflict(Exception):
     def __init__(self, current: ProgressReport):
         super().__init__("The draft was changed by someone else.")
         self.current = current
-
-
-def record_as(instance, user):
-    # django-simple-history takes the user from the request; say it outright so that the
-    # history is right whoever calls (a view, a command, a test).
-    instance._history_user = user
 
 
 @transaction.atomic
@@ -129,25 +125,7 @@ def _delete_stored_file_if_unused(stored_file) -> None:
         stored_file.storage.delete(stored_file.name)
 
 
-def report_start_correction(*, original: ProgressReport, user, **changes) -> ProgressReport:
-    """Create a draft correction of a submitted report, copied from it with `changes` applied."""
-    fields = {name: getattr(original, name) for name in CORRECTION_COPIED_FIELDS}
-    fields.update(changes)
-    correction = ProgressReport(corrects=original, **fields)
-    return report_save(report=correction, user=user, copy_files_from=original)
-
-
 def correction_draft(original: ProgressReport) -> ProgressReport:
     """An unsaved correction of `original`, prefilled from it, for a form to start from."""
     fields = {name: getattr(original, name) for name in CORRECTION_COPIED_FIELDS}
     return ProgressReport(corrects=original, **fields)
-
-
-@transaction.atomic
-def comment_add(*, report: ProgressReport, user, kind: str, body: str) -> ReviewComment:
-    comment = ReviewComment(report=report, author=user, kind=kind, body=body)
-    comment.full_clean()
-    record_as(comment, user)
-    comment.save()
-    transaction.on_commit(lambda: notifications.comment_added(comment), robust=True)
-    return comment

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from commitments.models.progress import ProgressReport
 
 
-class ReviewComment(models.Model):
+class Comment(models.Model):
     """A comment on a submitted report: the secretariat acknowledges it or asks a question;
     the participant's officials reply. Comments are never edited: a new one follows."""
 

@@ -1,4 +1,4 @@
-"""The secretariat's follow-up: the review queue, and comments on submitted reports."""
+"""The secretariat's follow-up: the comment queue, and comments on submitted reports."""
 
 import django_tables2 as tables
 from django.contrib import messages
@@ -7,33 +7,31 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from commitments import services
 from commitments.filters import ParticipantCommitmentFilter
 from commitments.forms import CommentForm
-from commitments.models import ProgressReport, ReviewComment
+from commitments.models import Comment, ProgressReport
 from commitments.permissions import comment_kinds_for, report_for_comment, require_secretariat
-from commitments.tables import ReviewQueueTable
+from commitments.services.comments import comment_add
+from commitments.tables import CommentQueueTable
 from commitments.views.report import report_detail_context
 
 
 @require_GET
 @login_required
-def review_queue(request):
+def comment_queue(request):
     require_secretariat(request.user)
     reports = (
         ProgressReport.objects.submitted()
         .select_related("participant", "commitment")
         .annotate(
             comment_count=Count("comments"),
-            acknowledged=Count(
-                "comments", filter=Q(comments__kind=ReviewComment.Kind.ACKNOWLEDGEMENT)
-            ),
+            acknowledged=Count("comments", filter=Q(comments__kind=Comment.Kind.ACKNOWLEDGEMENT)),
         )
     )
     filterset = ParticipantCommitmentFilter(request.GET, queryset=reports)
-    table = ReviewQueueTable(filterset.qs if filterset.is_valid() else reports.none())
+    table = CommentQueueTable(filterset.qs if filterset.is_valid() else reports.none())
     tables.RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return render(request, "commitments/review_queue.html", {"filter": filterset, "table": table})
+    return render(request, "commitments/comments/queue.html", {"filter": filterset, "table": table})
 
 
 @require_POST
@@ -42,7 +40,7 @@ def comment_create(request, pk):
     report = report_for_comment(request.user, pk)
     form = CommentForm(request.POST, kinds=comment_kinds_for(request.user, report))
     if form.is_valid():
-        services.comment_add(
+        comment_add(
             report=report,
             user=request.user,
             kind=form.cleaned_data["kind"],

@@ -5,8 +5,8 @@ import datetime
 import pytest
 import time_machine
 
+from commitments.ministerial_review import Standing, review_standing
 from commitments.models import MinisterialMeeting
-from commitments.review import Standing, review_standing
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_there_is_no_standing_without_a_founding_meeting():
         ("2003-02-27", "Due in 1 day."),
         ("2003-02-28", "Due today."),
         ("2003-03-10", "Overdue by 10 days"),
-        ("2003-05-01", "held on 28 April 2003, 59 days after the deadline."),
+        ("2003-05-01", "which opened on 28 April 2003, 59 days after the deadline."),
     ],
 )
 def test_the_home_page_says_how_the_review_stands(client, today, expected):

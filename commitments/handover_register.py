@@ -1,5 +1,6 @@
 """The handover register of paragraph 25: after the 12-month period, what is still open and
-whether it has been passed on to an existing mechanism; and the recording of a handover.
+whether it has been passed on to an existing mechanism. Read-only: handovers are recorded by
+commitments.services.handovers.
 
 What the register holds:
 
@@ -13,22 +14,16 @@ What the register holds:
   it. A commitment that was passed on stays on the register even if all are done since.
 
 The 12-month period is the founding meeting's (`review_due_date`, computed, never stored);
-paragraph 25 passes on follow-up "after this 12 month period", so a handover recorded here is
-dated after the due date, and not in the future. A recommendation is then handed over by
-commitments.recommendations.hand_over (it must have reached Ministers, and it is closed as
-handed over); a commitment by hand_over_commitment below.
+paragraph 25 passes on follow-up "after this 12 month period", so the register offers to
+record handovers only once the period is over.
 """
 
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.utils.formats import date_format
 
-from commitments import recommendations
 from commitments.models import (
     Commitment,
     Handover,
@@ -37,19 +32,10 @@ from commitments.models import (
     ProgressReport,
     Recommendation,
 )
-from commitments.services import record_as
-from commitments.status import NO_REPORT, NO_REPORT_LABEL, STATUS_ORDER, status_matrix
+from commitments.services import recommendations
+from commitments.status import NO_REPORT, NO_REPORT_LABEL, STATUS_ORDER, not_done, status_matrix
 
 Status = ProgressReport.Status
-# A participant at one of these needs nothing passed on for the commitment.
-DONE_STATUSES = frozenset({Status.COMPLETE, Status.NOT_APPLICABLE})
-
-NO_FOUNDING_MESSAGE = (
-    "No founding meeting is recorded, so the 12-month period is not known and no handover "
-    "can be recorded yet."
-)
-FUTURE_MESSAGE = "The date passed on cannot be in the future."
-BAD_ITEM_MESSAGE = "Choose a recommendation or a commitment from the register."
 
 
 def _handovers():
@@ -177,18 +163,11 @@ def handover_register(today: datetime.date) -> Register:
     )
     matrix = status_matrix(as_of=today, commitments=tracked)
     commitments = []
-    for index, commitment in enumerate(matrix.commitments):
-        not_done = Counter()
-        for row in matrix.rows:
-            cell = row.cells[index]
-            if cell is None:
-                not_done[NO_REPORT] += 1
-            elif cell.status not in DONE_STATUSES:
-                not_done[cell.status] += 1
+    for commitment, counts in matrix.counts_by_commitment():
         item = RegisterItem(
             commitment=commitment,
             handovers=list(commitment.handovers.all()),
-            not_done=not_done,
+            not_done=not_done(counts),
             participant_count=len(matrix.rows),
         )
         if item.not_complete or item.is_passed_on:
@@ -205,13 +184,13 @@ def handover_register(today: datetime.date) -> Register:
 
 def commitment_not_done_count(commitment: Commitment, today: datetime.date) -> int:
     """On how many tracked participants `commitment` is not done on `today`."""
-    matrix = status_matrix(as_of=today, commitments=[commitment])
-    return sum(
-        1 for row in matrix.rows if row.cells[0] is None or row.cells[0].status not in DONE_STATUSES
-    )
+    [(_, counts)] = status_matrix(as_of=today, commitments=[commitment]).counts_by_commitment()
+    return sum(not_done(counts).values())
 
 
-# Recording a handover -----------------------------------------------------------------------------
+# Naming an item in a form -----------------------------------------------------------------------
+
+BAD_ITEM_MESSAGE = "Choose a recommendation or a commitment from the register."
 
 
 def find_item(value: str) -> Recommendation | Commitment | None:
@@ -226,76 +205,5 @@ def find_item(value: str) -> Recommendation | Commitment | None:
 
 def item_label(item) -> str:
     if isinstance(item, Recommendation):
-        return f"Recommendation {item.reference or f'#{item.pk}'} of {item.meeting}"
+        return f"{item.label} of {item.meeting}"
     return f"Commitment {item.code} ({item.title})"
-
-
-def _check_date(passed_on: datetime.date, founding, today: datetime.date) -> None:
-    earliest = earliest_handover_date(founding)
-    if earliest is None:
-        raise ValidationError(NO_FOUNDING_MESSAGE)
-    if passed_on > today:
-        raise ValidationError(FUTURE_MESSAGE)
-    if passed_on < earliest:
-        raise ValidationError(
-            "Follow-up is passed on after the 12-month period (paragraph 25), which ended on "
-            f"{date_format(founding.review_due_date)}: choose a date on or after "
-            f"{date_format(earliest)}."
-        )
-
-
-@transaction.atomic
-def hand_over_commitment(
-    *, commitment: Commitment, mechanism: Mechanism, passed_on, note: str, user, today
-) -> Handover:
-    """Pass a tracked commitment on which work continues to `mechanism`. A commitment may go
-    to several mechanisms, but to each only once."""
-    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    if not commitment.is_tracked:
-        raise ValidationError(BAD_ITEM_MESSAGE)
-    earlier = commitment.handovers.filter(mechanism=mechanism).first()
-    if earlier is not None:
-        raise ValidationError(
-            f"Commitment {commitment.code} was already passed on to {mechanism} on "
-            f"{date_format(earlier.passed_on)}."
-        )
-    if not commitment_not_done_count(commitment, today):
-        raise ValidationError(
-            f"Every participant is complete on commitment {commitment.code}, or has said it "
-            "does not apply: there is no further follow-up to pass on."
-        )
-    handover = Handover(
-        commitment=commitment,
-        mechanism=mechanism,
-        passed_on=passed_on,
-        note=note,
-        recorded_by=user,
-    )
-    handover.full_clean()
-    record_as(handover, user)
-    handover.save()
-    return handover
-
-
-def handover_record(
-    *, item, mechanism: Mechanism, passed_on: datetime.date, note: str, user, today
-) -> Handover:
-    """Record a handover from the register. Raises ValidationError, writing nothing, when
-    the date or the item does not allow it."""
-    _check_date(passed_on, MinisterialMeeting.objects.founding(), today)
-    if isinstance(item, Recommendation):
-        # The recommendation's own rules (it reached Ministers; not before it did) and its
-        # move to handed over are commitments.recommendations'.
-        return recommendations.hand_over(
-            recommendation=item, mechanism=mechanism, on=passed_on, user=user, note=note
-        )
-    if isinstance(item, Commitment):
-        return hand_over_commitment(
-            commitment=item,
-            mechanism=mechanism,
-            passed_on=passed_on,
-            note=note,
-            user=user,
-            today=today,
-        )
-    raise ValidationError(BAD_ITEM_MESSAGE)

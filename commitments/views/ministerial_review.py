@@ -26,19 +26,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from commitments.access import can_view_progress, progress_view
+from commitments.forms import AsOfForm
 from commitments.ministers import compile_for_ministers
 from commitments.models.progress import EARLIEST_AS_OF
-from commitments.views.status import AsOfForm
 
 logger = logging.getLogger(__name__)
 
 REPORT_TITLE = "Results of the meetings of experts for Ministers"
-REPORT_TEMPLATE = "commitments/review/report.html"
+REPORT_TEMPLATE = "commitments/ministerial_review/report.html"
 PDF_FILENAME = "bali-followup-report-for-ministers-{:%Y-%m-%d}.pdf"
 
 
 @require_GET
-def review(request):
+def ministerial_review(request):
     today = timezone.localdate()
     with_progress = can_view_progress(request.user)
     form = AsOfForm(request.GET) if with_progress else None
@@ -51,7 +51,7 @@ def review(request):
         "earliest": EARLIEST_AS_OF,
         "today": today,
     }
-    return render(request, "commitments/review/review.html", context)
+    return render(request, "commitments/ministerial_review/review.html", context)
 
 
 def compile_document(request):
@@ -59,7 +59,9 @@ def compile_document(request):
     explains why not: a date that is not valid (400), no founding meeting (404)."""
     form = AsOfForm(request.GET)
     if not form.is_valid():
-        response = render(request, "commitments/review/bad_date.html", {"form": form}, status=400)
+        response = render(
+            request, "commitments/ministerial_review/bad_date.html", {"form": form}, status=400
+        )
         return None, response
     today = timezone.localdate()
     report = compile_for_ministers(today, as_of=form.cleaned_data["as_of"], with_progress=True)
@@ -75,7 +77,7 @@ def document_context(report, *, for_pdf: bool) -> dict:
 @require_GET
 @progress_view
 @never_cache
-def review_print(request):
+def ministerial_review_print(request):
     report, refusal = compile_document(request)
     if refusal is not None:
         return refusal
@@ -85,7 +87,7 @@ def review_print(request):
 @require_GET
 @progress_view
 @never_cache
-def review_pdf(request):
+def ministerial_review_pdf(request):
     report, refusal = compile_document(request)
     if refusal is not None:
         return refusal

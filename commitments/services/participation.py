@@ -1,0 +1,82 @@
+"""Taking part in the follow-up of paragraph 23: an official volunteers his or her own
+participant for an experts' group, and records who attended a meeting for it."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from commitments.history import record_as
+from commitments.models import Attendance, Confidence, ExpertMeeting, Volunteer
+
+NAMES_MAX_LENGTH = 2000
+
+
+def names_one_per_line(text: str) -> str:
+    """Names typed one per line, without blank lines or stray spaces."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def self_recorded_source(participant) -> str:
+    return f"Recorded on this site by an official of {participant.short_name}."
+
+
+def already_volunteered_message(group, participant) -> str:
+    return f"{participant.short_name} has already volunteered for {group.short_name}."
+
+
+def volunteer(*, group, participant, expert_names: str, user) -> Volunteer:
+    """Put `participant` on the group's register of volunteers, once."""
+    volunteer = Volunteer(
+        group=group,
+        participant=participant,
+        expert_names=names_one_per_line(expert_names),
+        volunteered_on=timezone.localdate(),
+        source=self_recorded_source(participant),
+        confidence=Confidence.HIGH,
+    )
+    if Volunteer.objects.filter(group=group, participant=participant).exists():
+        raise ValidationError(already_volunteered_message(group, participant))
+    volunteer.full_clean()
+    try:
+        with transaction.atomic():
+            record_as(volunteer, user)
+            volunteer.save()
+    except IntegrityError:
+        # A colleague volunteered the participant a moment ago (the unique constraint).
+        raise ValidationError(already_volunteered_message(group, participant)) from None
+    return volunteer
+
+
+def may_record_attendance(meeting) -> bool:
+    return meeting.status in (ExpertMeeting.Status.HELD, ExpertMeeting.Status.PLANNED)
+
+
+@transaction.atomic
+def record_attendance(*, meeting, participant, delegates: str, user) -> bool:
+    """Create or update the participant's attendance row; False when nothing changed. An
+    update keeps the earlier text in the row's history."""
+    if not may_record_attendance(meeting):
+        raise ValidationError(
+            f"{meeting} was {meeting.get_status_display().lower()}: no attendance can be "
+            "recorded for it."
+        )
+    delegates = names_one_per_line(delegates)
+    attendance = (
+        Attendance.objects.select_for_update()
+        .filter(meeting=meeting, participant=participant)
+        .first()
+    )
+    if attendance is None:
+        attendance = Attendance(
+            meeting=meeting,
+            participant=participant,
+            source=self_recorded_source(participant),
+            confidence=Confidence.HIGH,
+        )
+    elif attendance.delegates == delegates:
+        return False
+    attendance.delegates = delegates
+    attendance.full_clean()
+    record_as(attendance, user)
+    attendance.save()
+    return True
