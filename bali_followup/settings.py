@@ -50,6 +50,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view (and CSRF's process_view) reads the request's data; after the user is
+    # known, for the refusal's page.
+    "commitments.middleware.RefuseNulBytesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which user made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -72,6 +75,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 AXES_VERBOSE = False
+# The username as axes records it, cut to the length a username can have: a longer one is no
+# one's, and would not fit axes' column.
+AXES_USERNAME_CALLABLE = "commitments.access.login_username"
 
 ROOT_URLCONF = "bali_followup.urls"
 

@@ -21,3 +21,12 @@ def progress_view(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+USERNAME_MAX_LENGTH = 150  # django.contrib.auth's
+
+
+def login_username(request, credentials=None) -> str:
+    """The username a login attempt names, as django-axes records and locks it."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(username)[:USERNAME_MAX_LENGTH]

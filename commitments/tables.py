@@ -1,6 +1,7 @@
 """Tables of the app's list pages (django-tables2). Every column sorts in the database."""
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -10,6 +11,24 @@ from django.utils.formats import date_format
 from commitments.models import Confidence, ProgressReport
 from commitments.status import NO_REPORT, STATUS_ORDER
 from commitments.templatetags.followup import status_badge
+
+# Paging -------------------------------------------------------------------------------------------
+
+MAX_PER_PAGE = 100
+
+
+def page_size(per_page) -> int:
+    """?per_page= as a page size from 1 to MAX_PER_PAGE: a page of a million rows is not a
+    page, and one of no rows or fewer is not one either."""
+    return max(1, min(int(per_page), MAX_PER_PAGE))
+
+
+class CappedPaginator(Paginator):
+    """django-tables2 takes ?per_page= from the request and ignores what is not a whole
+    number (and 0, for which it uses the table's 25); the rest is clamped."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, page_size(per_page), *args, **kwargs)
 
 
 def country_url(record):

@@ -368,3 +368,29 @@ def test_the_secretariat_can_link_an_official_to_a_participant(client, secretari
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Official.objects.get(user=official).participant.iso3 == "THA"
+
+
+@pytest.mark.parametrize("user", ["superuser", "secretariat_user"])
+def test_a_participant_with_submitted_reports_can_be_edited_and_saved(client, request, user):
+    indonesia = Participant.objects.get(iso3="IDN")
+    submitted = [make_report(indonesia, code) for code in ("17a", "17b")]
+    client.force_login(request.getfixturevalue(user))
+    url = admin_url(Participant, "change", indonesia.pk)
+    data = form_data_from(client.get(url))
+    data["notes"] = "Focal point: the Ministry of Foreign Affairs."
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    indonesia.refresh_from_db()
+    assert indonesia.notes == "Focal point: the Ministry of Foreign Affairs."
+    for report in submitted:  # shown, untouched
+        assert report.history.count() == 1
+
+
+def test_the_participant_page_hides_drafts_from_the_secretariat(client, secretariat_user):
+    indonesia = Participant.objects.get(iso3="IDN")
+    draft = make_report(indonesia, "17c", submitted=False)
+    submitted = make_report(indonesia, "17a")
+    client.force_login(secretariat_user)
+    page = client.get(admin_url(Participant, "change", indonesia.pk)).content.decode()
+    assert f"/progressreport/{submitted.pk}/change/" in page
+    assert f"/progressreport/{draft.pk}/change/" not in page

@@ -362,3 +362,26 @@ def test_the_follow_up_and_the_drafting_are_shown_only_to_the_parties(
         page = client.get(url).content.decode()
         assert "Which law?" in page
         assert "Edited the draft" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"per_page": "-1"},
+        {"per_page": "-1", "export": "csv"},
+        {"page": "2", "per_page": "-5"},
+        {"per_page": "0"},
+        {"per_page": "abc"},
+        {"per_page": "1000000"},
+        {"page": "-3"},
+        {"page": "abc"},
+        {"page": "99999"},
+    ],
+)
+def test_the_comment_queue_answers_any_paging_asked_for(amir, indonesia, query):
+    for code in ("17a", "17b", "17c"):
+        make_report(indonesia, code)
+    response = amir.get("/comments/", query)
+    assert response.status_code in (200, 404)
+    if response.status_code == 200:
+        assert 1 <= response.context["table"].paginator.per_page <= 100

@@ -5,8 +5,7 @@ import datetime
 import pytest
 
 from commitments.models import Commitment, ProgressReport
-from commitments.tables import ReportTable
-from commitments.views.reports import MAX_PER_PAGE
+from commitments.tables import MAX_PER_PAGE, ReportTable
 from tests.conftest import count_queries, make_report
 
 pytestmark = pytest.mark.django_db

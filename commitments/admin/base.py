@@ -4,7 +4,8 @@ restored), read-only and log admins, and a paginator that never counts a whole t
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
@@ -14,6 +15,21 @@ admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Data entry"
 
 SOURCE_FIELDSET = ("Source", {"fields": ["source", "source_url", "confidence"]})
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete, which shows a posted value that is no id ("abc") as no
+    choice (the form then says "Select a valid choice") instead of failing to look it up."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if self._is_id(v)], attr)
+
+    def _is_id(self, value) -> bool:
+        try:
+            self.field.target_field.to_python(value)
+        except ValidationError:
+            return False
+        return True
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -39,8 +55,32 @@ class HistoryAdmin(SimpleHistoryAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        """The admin prefills an add form from the query (?commitment=3); a value that is no
+        id of the related model ("abc") is dropped, rather than fail as the page renders."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.is_relation and field.many_to_one:
+                try:
+                    field.target_field.to_python(value)
+                except ValidationError:
+                    del initial[name]
+        return initial
+
     def _in_queryset(self, request, object_id) -> bool:
-        return self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        # get_object answers None for an id of the wrong kind ("abc"), as the change page does.
+        return self.get_object(request, unquote(object_id)) is not None
 
 
 class CappedCountPaginator(Paginator):

@@ -70,8 +70,15 @@ class ReportInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # View-only: the admin then neither validates nor saves these rows when the
+        # participant is saved (validating a submitted report refuses it as immutable).
+        return False
+
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("commitment")
+        reports = super().get_queryset(request).select_related("commitment")
+        # Drafts are their officials' work in progress, as on the reports' own admin page.
+        return reports if request.user.is_superuser else reports.submitted()
 
 
 @admin.register(ProgressReport)

@@ -5,18 +5,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from commitments.filters import ParticipantCommitmentFilter
 from commitments.forms import CommentForm
 from commitments.models import Comment, ProgressReport
 from commitments.permissions import comment_kinds_for, report_for_comment, require_secretariat
 from commitments.services.comments import comment_add
-from commitments.tables import CommentQueueTable
+from commitments.tables import CappedPaginator, CommentQueueTable
 from commitments.views.report import report_detail_context
 
 
-@require_GET
+@require_safe
 @login_required
 def comment_queue(request):
     require_secretariat(request.user)
@@ -30,7 +30,8 @@ def comment_queue(request):
     )
     filterset = ParticipantCommitmentFilter(request.GET, queryset=reports)
     table = CommentQueueTable(filterset.qs if filterset.is_valid() else reports.none())
-    tables.RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    paginate = {"per_page": 25, "paginator_class": CappedPaginator}
+    tables.RequestConfig(request, paginate=paginate).configure(table)
     return render(request, "commitments/comments/queue.html", {"filter": filterset, "table": table})
 
 

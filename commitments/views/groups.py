@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from commitments.forms import VolunteerForm
 from commitments.models import ExpertGroup, Recommendation, Volunteer
@@ -14,7 +14,7 @@ from commitments.permissions import check_participant_field, official_participan
 from commitments.services import participation
 
 
-@require_GET
+@require_safe
 def group_list(request):
     groups = (
         ExpertGroup.objects.select_related("coordinator")
@@ -63,7 +63,7 @@ def _group_page(request, group, form=None):
     return render(request, "commitments/groups/group_detail.html", context)
 
 
-@require_GET
+@require_safe
 def group_detail(request, pk):
     return _group_page(request, _get_group(pk))
 

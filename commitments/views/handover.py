@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from commitments import handover_register
 from commitments.access import progress_view
@@ -19,7 +19,7 @@ from commitments.permissions import is_secretariat, require_secretariat
 from commitments.services import handovers
 
 
-@require_GET
+@require_safe
 @progress_view
 def register(request):
     today = timezone.localdate()

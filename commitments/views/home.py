@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from commitments.access import can_view_progress
 from commitments.charts import stacked_bars
@@ -74,7 +74,7 @@ def progress_context():
     return {"matrix": matrix, "latest_reports": latest, "status_chart": stacked_bars(chart_rows)}
 
 
-@require_GET
+@require_safe
 def dashboard(request):
     today = timezone.localdate()
     standing = review_standing(today)

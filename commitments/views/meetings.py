@@ -7,7 +7,7 @@ from pathlib import PurePath
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from commitments.forms import MOVE_FORMS, AttendanceForm, MoveOptions
 from commitments.models import (
@@ -23,7 +23,7 @@ from commitments.services import participation
 from commitments.services import recommendations as moves
 
 
-@require_GET
+@require_safe
 def meeting_list(request):
     context = {
         "ministerial_meetings": MinisterialMeeting.objects.prefetch_related("co_chairs").order_by(
@@ -61,7 +61,7 @@ def get_meeting(slug):
     return ministerial
 
 
-@require_GET
+@require_safe
 def meeting_detail(request, slug):
     meeting = get_meeting(slug)
     if isinstance(meeting, ExpertMeeting):
@@ -70,7 +70,7 @@ def meeting_detail(request, slug):
     return render(request, "commitments/ministerial_meeting_detail.html", {"meeting": meeting})
 
 
-@require_GET
+@require_safe
 def meeting_document_download(request, pk):
     """A meeting's document file: public like the meeting, always as a download (an uploaded
     file is never trusted to render in the browser)."""

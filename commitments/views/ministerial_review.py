@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from commitments.access import can_view_progress, progress_view
 from commitments.forms import AsOfForm
@@ -37,7 +37,7 @@ REPORT_TEMPLATE = "commitments/ministerial_review/report.html"
 PDF_FILENAME = "bali-followup-report-for-ministers-{:%Y-%m-%d}.pdf"
 
 
-@require_GET
+@require_safe
 def ministerial_review(request):
     today = timezone.localdate()
     with_progress = can_view_progress(request.user)
@@ -74,7 +74,7 @@ def document_context(report, *, for_pdf: bool) -> dict:
     return {"report": report, "title": REPORT_TITLE, "for_pdf": for_pdf}
 
 
-@require_GET
+@require_safe
 @progress_view
 @never_cache
 def ministerial_review_print(request):
@@ -84,7 +84,7 @@ def ministerial_review_print(request):
     return render(request, REPORT_TEMPLATE, document_context(report, for_pdf=False))
 
 
-@require_GET
+@require_safe
 @progress_view
 @never_cache
 def ministerial_review_pdf(request):

@@ -2,7 +2,7 @@
 history (who changed what, when), the comments, and what the viewer may do next."""
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from commitments.access import progress_view
 from commitments.forms import CommentForm
@@ -48,7 +48,7 @@ def _submission_index(history) -> int:
     return len(history)
 
 
-@require_GET
+@require_safe
 @progress_view
 def report_detail(request, pk):
     """Submitted reports are shown to whoever may view progress; drafts only to the officials

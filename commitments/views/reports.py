@@ -1,6 +1,5 @@
 """Every submitted report: a filterable, sortable table with CSV and Excel exports."""
 
-from django.core.paginator import Paginator
 from django.utils.decorators import method_decorator
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -9,23 +8,7 @@ from commitments.access import progress_view
 from commitments.exports import EXPORTS
 from commitments.filters import ReportFilter
 from commitments.models import ProgressReport
-from commitments.tables import REPLACED_BY, ReportTable
-
-MAX_PER_PAGE = 100
-
-
-def page_size(per_page) -> int:
-    """?per_page= as a page size from 1 to MAX_PER_PAGE: a page of a million rows is not a
-    page, and one of no rows or fewer is not one either."""
-    return max(1, min(int(per_page), MAX_PER_PAGE))
-
-
-class CappedPaginator(Paginator):
-    """django-tables2 takes ?per_page= from the request and ignores what is not a whole
-    number (and 0, for which it uses the table's 25); the rest is clamped."""
-
-    def __init__(self, object_list, per_page, *args, **kwargs):
-        super().__init__(object_list, page_size(per_page), *args, **kwargs)
+from commitments.tables import REPLACED_BY, CappedPaginator, ReportTable
 
 
 @method_decorator(progress_view, name="dispatch")
@@ -34,7 +17,7 @@ class ReportListView(SingleTableMixin, FilterView):
     all of them instead, sorted as the page sorts them. An unknown export format is
     ignored: the page is shown."""
 
-    http_method_names = ["get"]
+    http_method_names = ["get", "head"]
     table_class = ReportTable
     table_pagination = {"paginator_class": CappedPaginator}  # 25 a page: ReportTable.Meta
     filterset_class = ReportFilter

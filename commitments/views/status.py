@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from commitments.access import can_view_progress, progress_view
 from commitments.charts import stacked_bars
@@ -35,7 +35,7 @@ from commitments.tables import CountryTable
 # The matrix -------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @progress_view
 def matrix(request):
     form = AsOfForm(request.GET)
@@ -56,7 +56,7 @@ def matrix(request):
 # Countries --------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @progress_view
 def country_list(request):
     commitments = list(Commitment.objects.tracked())
@@ -88,7 +88,7 @@ def report_timeline(participant):
     )
 
 
-@require_GET
+@require_safe
 def country_detail(request, iso3):
     """Public: who the participant is, its groups and meetings (reference data). Its status,
     evidence and history of reports only for those who may view progress."""
@@ -116,7 +116,7 @@ def country_detail(request, iso3):
 # Commitments ------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def commitment_list(request):
     commitments = list(Commitment.objects.select_related("paragraph"))
     context = {"commitments": commitments}
@@ -141,7 +141,7 @@ def chart_dates(last, start=datetime.date(2002, 6, 30)):
     return [*dates, last]
 
 
-@require_GET
+@require_safe
 def commitment_detail(request, code):
     commitment = get_object_or_404(Commitment.objects.select_related("paragraph"), code=code)
     context = {"commitment": commitment}

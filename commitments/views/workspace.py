@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commitments.forms import ReportForm
 from commitments.models import Commitment, ProgressReport
@@ -32,7 +32,7 @@ from commitments.services.reports import (
 from commitments.workspace import workspace_rows
 
 
-@require_GET
+@require_safe
 @login_required
 def workspace(request):
     participant = official_participant(request.user)
@@ -227,7 +227,7 @@ def report_correct(request, pk):
     return render(request, "commitments/my/report_form.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def evidence_download(request, pk):
     evidence = evidence_for_download(request.user, pk)
