@@ -53,6 +53,7 @@ MIDDLEWARE = [
     # Before any view (and CSRF's process_view) reads the request's data; after the user is
     # known, for the refusal's page.
     "commitments.middleware.RefuseNulBytesMiddleware",
+    "commitments.middleware.PrivateWhenLoggedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which user made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -166,9 +167,10 @@ LOGOUT_REDIRECT_URL = "/"
 # reference data (the statement, participants, meetings, the deadline) is always public.
 FOLLOWUP_PUBLIC_PROGRESS = env_bool("FOLLOWUP_PUBLIC_PROGRESS", default=False)
 
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
-)
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
+# Behind HTTPS, browsers are told to come back only over HTTPS (a year), unless set otherwise.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if BEHIND_HTTPS_PROXY else 0)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -1,7 +1,9 @@
-"""Requests the app refuses before any view reads them."""
+"""Requests the app refuses before any view reads them, and what every response says about
+caching."""
 
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 NUL = "\x00"
 
@@ -26,3 +28,19 @@ class RefuseNulBytesMiddleware:
                 render_to_string("400.html", {"reason": "nul"}, request=request)
             )
         return self.get_response(request)
+
+
+class PrivateWhenLoggedInMiddleware:
+    """What a logged-in user sees (drafts, progress behind the login, downloads) is for that
+    user alone: `Cache-Control: private`, so that no shared cache (a proxy, a CDN) keeps a
+    copy for the next visitor. Anonymous pages are left to the usual rules."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True)
+        return response

@@ -39,3 +39,12 @@ def test_head_answers_as_get_does(amir, indonesia, url):
 def test_head_of_a_report_answers_as_get_does(siti, indonesia):
     report = make_report(indonesia)
     assert siti.head(f"/reports/{report.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/", "/reports/", "/reports/?export=csv", "/my/"])
+def test_pages_for_a_logged_in_user_are_private_to_shared_caches(siti, url):
+    assert "private" in siti.get(url)["Cache-Control"]
+
+
+def test_a_public_page_for_an_anonymous_visitor_is_not_marked_private(client):
+    assert "private" not in client.get("/").get("Cache-Control", "")

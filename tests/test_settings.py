@@ -160,3 +160,12 @@ def test_production_static_files_are_collected_and_fingerprinted(tmp_path):
     manifest = (tmp_path / "staticfiles.json").read_text()
     assert "vendor/pico/pico.min.css" in manifest
     assert list(tmp_path.glob("vendor/pico/pico.min.*.css.gz"))
+
+
+@pytest.mark.parametrize(("proxy", "expected"), [("true", 31536000), ("false", 0)])
+def test_hsts_is_on_behind_an_https_proxy(proxy, expected):
+    result = settings_in_a_fresh_process(
+        "s.SECURE_HSTS_SECONDS", SECRET_KEY="x" * 50, BEHIND_HTTPS_PROXY=proxy
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(expected)
