@@ -26,6 +26,8 @@ def already_volunteered_message(group, participant) -> str:
 
 def volunteer(*, group, participant, expert_names: str, user) -> Volunteer:
     """Put `participant` on the group's register of volunteers, once."""
+    if Volunteer.objects.filter(group=group, participant=participant).exists():
+        raise ValidationError(already_volunteered_message(group, participant))
     volunteer = Volunteer(
         group=group,
         participant=participant,
@@ -34,8 +36,6 @@ def volunteer(*, group, participant, expert_names: str, user) -> Volunteer:
         source=self_recorded_source(participant),
         confidence=Confidence.HIGH,
     )
-    if Volunteer.objects.filter(group=group, participant=participant).exists():
-        raise ValidationError(already_volunteered_message(group, participant))
     volunteer.full_clean()
     try:
         with transaction.atomic():

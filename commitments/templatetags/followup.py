@@ -2,6 +2,9 @@ from django import template
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 
+from commitments.models import ProgressReport
+from commitments.status import NO_REPORT, NO_REPORT_LABEL
+
 register = template.Library()
 
 
@@ -50,9 +53,6 @@ def status_badge(value, label=""):
     """A status in words, styled by its class (never colour alone): `value` is a report, a
     status value ("limited", "no_report"), or None for no report; `label` replaces the
     words ("Never reported")."""
-    from commitments.models import ProgressReport
-    from commitments.status import NO_REPORT, NO_REPORT_LABEL
-
     if value is None or value == "" or value == NO_REPORT:
         key, words = NO_REPORT, NO_REPORT_LABEL
     elif isinstance(value, ProgressReport):
