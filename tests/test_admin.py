@@ -6,6 +6,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -332,8 +333,7 @@ def test_the_secretariat_cannot_make_itself_an_official(client, secretariat_user
     response = client.post(
         admin_url(Official, "add"), {"user": secretariat_user.pk, "participant": indonesia.pk}
     )
-    assert response.status_code == 200
-    assert "Only a superuser can make a staff account" in response.content.decode()
+    assert response.status_code == 403
     assert not Official.objects.filter(user=secretariat_user).exists()
 
 
@@ -358,16 +358,82 @@ def test_the_secretariat_cannot_edit_a_superuser(client, secretariat_user, super
     assert superuser.username == "root"
 
 
-def test_the_secretariat_can_link_an_official_to_a_participant(client, secretariat_user):
-    official = User.objects.create_user("noor", "noor@example.org", "x")
+def test_the_secretariat_cannot_link_an_account_to_a_participant(client, secretariat_user):
+    # An account the secretariat made (and knows the password of), linked as an official,
+    # would let it report in that country's name: linking is a superuser's.
+    account = User.objects.create_user("noor", "noor@example.org", "x")
     client.force_login(secretariat_user)
-    url = admin_url(User, "change", official.pk)
+    url = admin_url(User, "change", account.pk)
     thailand = Participant.objects.get(iso3="THA")
     inline = {"official-TOTAL_FORMS": "1", "official-0-participant": thailand.pk}
-    data = user_form(official, **inline)
-    response = client.post(url, data)
+    client.post(url, user_form(account, **inline))
+    assert not Official.objects.filter(user=account).exists()
+
+
+def test_a_superuser_links_an_account_to_a_participant(client, superuser):
+    account = User.objects.create_user("noor", "noor@example.org", "x")
+    client.force_login(superuser)
+    url = admin_url(User, "change", account.pk)
+    thailand = Participant.objects.get(iso3="THA")
+    inline = {"official-TOTAL_FORMS": "1", "official-0-participant": thailand.pk}
+    response = client.post(url, user_form(account, **inline))
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert Official.objects.get(user=official).participant.iso3 == "THA"
+    assert Official.objects.get(user=account).participant.iso3 == "THA"
+
+
+def test_the_secretariat_cannot_change_an_officials_email(
+    client, secretariat_user, official_of_indonesia
+):
+    # A password reset goes to the account's address: changing it is taking the account.
+    client.force_login(secretariat_user)
+    url = admin_url(User, "change", official_of_indonesia.pk)
+    official = Official.objects.get(user=official_of_indonesia)
+    inline = {
+        "official-TOTAL_FORMS": "1",
+        "official-INITIAL_FORMS": "1",
+        "official-0-id": official.pk,
+        "official-0-user": official_of_indonesia.pk,
+    }
+    data = user_form(official_of_indonesia, email="amir@example.org", first_name="Siti", **inline)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    official_of_indonesia.refresh_from_db()
+    assert official_of_indonesia.first_name == "Siti"  # the rest of the form was saved
+    assert official_of_indonesia.email == "siti@example.org"
+
+
+def test_the_secretariat_cannot_unlink_or_move_an_official(
+    client, secretariat_user, official_of_indonesia
+):
+    official = Official.objects.get(user=official_of_indonesia)
+    client.force_login(secretariat_user)
+    thailand = Participant.objects.get(iso3="THA")
+    response = client.post(
+        admin_url(Official, "change", official.pk),
+        {"user": official_of_indonesia.pk, "participant": thailand.pk},
+    )
+    assert response.status_code == 403
+    assert (
+        client.post(admin_url(Official, "delete", official.pk), {"post": "yes"}).status_code == 403
+    )
+    official.refresh_from_db()
+    assert official.participant.iso3 == "IDN"
+
+
+def test_the_secretariat_does_not_see_a_drafts_files_in_the_admin(
+    client, secretariat_user, indonesia
+):
+    draft = make_report(indonesia, "17c", submitted=False)
+    evidence = EvidenceFile.objects.create(
+        report=draft, file=ContentFile(b"%PDF-1.4\n", name="plan.pdf"),
+        original_name="draft-plan.pdf", content_type="application/pdf", size=9,
+    )  # fmt: skip
+    client.force_login(secretariat_user)
+    assert (
+        "draft-plan.pdf" not in client.get(admin_url(EvidenceFile, "changelist")).content.decode()
+    )
+    response = client.get(admin_url(EvidenceFile, "change", evidence.pk))
+    assert response.status_code == 302  # the admin's "does not exist"
 
 
 @pytest.mark.parametrize("user", ["superuser", "secretariat_user"])

@@ -308,6 +308,9 @@ ADMIN_RIGHTS = {
     "commitments_progressreport/A's draft": {"secretariat": HIDDEN, "superuser": "v"},
     "commitments_progressreport/B's draft": {"secretariat": HIDDEN, "superuser": "v"},
     "commitments_evidencefile": {"secretariat": "v", "superuser": "v"},
+    "commitments_evidencefile/A's draft's file": {"secretariat": HIDDEN, "superuser": "v"},
+    # Who writes for a country is a superuser's decision.
+    "commitments_official": {"secretariat": "v", "superuser": "vacd"},
     "commitments_recommendationevent": {"secretariat": "v", "superuser": "v"},
     "commitments_handover": {"secretariat": "v", "superuser": "v"},
     "commitments_sentreminder": {"secretariat": "v", "superuser": "v"},
@@ -500,6 +503,9 @@ TABLE = {
         ANY_ADMIN_OBJECT: admin_only(Admin("v"), 403),
         "the comment, posting a rewritten body": (None, ADMIN_REFUSED),
     },
+    # No one deletes an evidence file in the admin: refused before the file is looked up, so
+    # the answer is the same for a draft's file as for any other.
+    "admin:commitments_evidencefile_delete": {ANY_ADMIN_OBJECT: (ADMIN_REFUSED, ADMIN_REFUSED)},
     "admin:commitments_evidencefile_simple_history": {
         ANY_ADMIN_OBJECT: admin_only(Admin("v"), 403),
         "A's draft's file, posting it onto B's submitted report": (None, ADMIN_REFUSED),

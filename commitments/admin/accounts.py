@@ -6,15 +6,12 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 
-from commitments.admin.progress import OfficialForm, OfficialFormMixin
-from commitments.models import (
-    Official,
-)
+from commitments.admin.progress import SuperuserWritesMixin
+from commitments.models import Official
 
 
-class OfficialUserInline(OfficialFormMixin, admin.StackedInline):
+class OfficialUserInline(SuperuserWritesMixin, admin.StackedInline):
     model = Official
-    form = OfficialForm
     can_delete = True
     autocomplete_fields = ["participant"]
     verbose_name = "focal-point official for"
@@ -30,14 +27,18 @@ class FollowupUserAdmin(UserAdmin):
     inlines = [OfficialUserInline]
     list_display = [*UserAdmin.list_display, "reports_for"]
     list_select_related = ["official__participant"]
-    # Only a superuser grants powers: the secretariat creates and edits officials' accounts
-    # but cannot make anyone (itself included) staff, superuser or a member of a group.
+    # Only a superuser grants powers: the secretariat creates accounts and edits their names,
+    # but cannot make anyone (itself included) staff, superuser or a member of a group, nor
+    # change an existing account's email (a password reset goes to that address: changing it
+    # would hand the secretariat the account).
     PRIVILEGE_FIELDS = ["is_staff", "is_superuser", "groups", "user_permissions"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             readonly += self.PRIVILEGE_FIELDS
+            if obj is not None:
+                readonly.append("email")
         return readonly
 
     def has_change_permission(self, request, obj=None):

@@ -1,7 +1,6 @@
 """Progress reports (read-only once stored; new ones and corrections go through the reports
 service), their evidence files, and the focal-point officials."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import ValidationError
@@ -16,40 +15,24 @@ from commitments.models import (
 )
 from commitments.services.reports import CORRECTION_COPIED_FIELDS, report_save, report_submit
 
-STAFF_OFFICIAL_MESSAGE = (
-    "Only a superuser can make a staff account a focal-point official: an official writes "
-    "for a country, and the secretariat should not be able to give itself that power."
-)
+
+class SuperuserWritesMixin:
+    """Who writes for a country is a superuser's decision: an Official record is shown to the
+    secretariat but added, changed or removed only by a superuser. Otherwise the secretariat
+    could link an account it controls to a participant and report in that country's name."""
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
-class OfficialForm(forms.ModelForm):
-    """Refuses, for anyone but a superuser, to link a staff account to a participant."""
-
-    request_user = None  # set by OfficialFormMixin for each request
-
-    def clean(self):
-        cleaned = super().clean()
-        user = cleaned.get("user") or getattr(self.instance, "user", None)
-        if user is not None and user.is_staff and not self.request_user.is_superuser:
-            raise ValidationError(STAFF_OFFICIAL_MESSAGE)
-        return cleaned
-
-
-class OfficialFormMixin:
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.request_user = request.user
-        return form
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form.request_user = request.user
-        return formset
-
-
-class OfficialInline(OfficialFormMixin, admin.TabularInline):
+class OfficialInline(SuperuserWritesMixin, admin.TabularInline):
     model = Official
-    form = OfficialForm
     extra = 0
     autocomplete_fields = ["user"]
 
@@ -214,10 +197,14 @@ class EvidenceFileAdmin(ReadOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a file of a submitted report is part of it; a draft's goes with it
 
+    def get_queryset(self, request):
+        # A draft's files are its officials' work in progress, like the draft itself.
+        files = super().get_queryset(request)
+        return files if request.user.is_superuser else files.filter(report__state="submitted")
+
 
 @admin.register(Official)
-class OfficialAdmin(OfficialFormMixin, HistoryAdmin):
-    form = OfficialForm
+class OfficialAdmin(SuperuserWritesMixin, HistoryAdmin):
     list_display = ["user", "participant", "title"]
     list_select_related = ["user", "participant"]
     list_filter = ["participant"]
