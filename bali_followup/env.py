@@ -46,8 +46,14 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# Django's own deployment check asks this much of a key (security.W009).
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+
+
 def require_secret_key() -> None:
-    """Refuse to serve without SECRET_KEY (set when DEBUG is off, as production runs)."""
+    """Refuse to serve without a strong SECRET_KEY when DEBUG is off, as production runs: a
+    short or guessable key lets anyone forge sessions and password-reset links."""
     from django.conf import settings
 
     try:
@@ -56,3 +62,12 @@ def require_secret_key() -> None:
         key = ""
     if not key:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    if (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith("django-insecure")
+    ):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too weak: use at least {SECRET_KEY_MIN_LENGTH} random characters, "
+            "for example from: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )

@@ -3,16 +3,21 @@ from django.contrib.auth import urls as auth_urls
 from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 
+from commitments.views import accounts
+
 # Django's account views (login, password change and reset) answer any method a form view
 # knows, PUT included; here they answer GET and POST only, and logout POST only, as it is.
+# The password reset is throttled (commitments.views.accounts).
+OWN_VIEWS = {"password_reset": accounts.password_reset}
+
+
+def account_view(pattern):
+    view = OWN_VIEWS.get(pattern.name, pattern.callback)
+    return view if pattern.name == "logout" else require_http_methods(["GET", "POST"])(view)
+
+
 account_patterns = [
-    path(
-        str(pattern.pattern),
-        pattern.callback
-        if pattern.name == "logout"
-        else require_http_methods(["GET", "POST"])(pattern.callback),
-        name=pattern.name,
-    )
+    path(str(pattern.pattern), account_view(pattern), name=pattern.name)
     for pattern in auth_urls.urlpatterns
 ]
 

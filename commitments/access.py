@@ -30,3 +30,10 @@ def login_username(request, credentials=None) -> str:
     """The username a login attempt names, as django-axes records and locks it."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     return str(username)[:USERNAME_MAX_LENGTH]
+
+
+def client_address(request) -> str:
+    """The client's address as django-axes reads it (behind AXES_PROXY_COUNT proxies)."""
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or "unknown"

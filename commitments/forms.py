@@ -4,6 +4,7 @@ volunteering and attendance; the secretariat's moves of recommendations and hand
 database are the services' (commitments.services), which the views call."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django import forms
@@ -71,6 +72,8 @@ class ReportForm(forms.ModelForm):
         label="Evidence files",
         help_text="PDF, Office documents or images, at most 10 MB each.",
     )
+    # Made when a form for a new report is opened: posting the same form twice makes one report.
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     # The draft's version when the form was opened: a save based on an older one is refused.
     version = forms.IntegerField(
         widget=forms.HiddenInput,
@@ -100,6 +103,8 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None and not self.is_bound:
+            self.fields["form_token"].initial = uuid.uuid4()
         # The browser's date picker stops at today (the model refuses a future date).
         self.fields["as_of"].widget.attrs["max"] = timezone.localdate().isoformat()
 

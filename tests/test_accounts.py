@@ -6,6 +6,7 @@ import re
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings as django_settings
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -285,3 +286,28 @@ def test_a_reset_request_for_an_unknown_address_looks_the_same_and_sends_nothing
 def test_the_account_pages_refuse_other_methods(client, official_of_indonesia, url, method):
     client.force_login(official_of_indonesia)
     assert getattr(client, method)(url).status_code == 405
+
+
+def test_a_burst_of_reset_requests_for_one_address_sends_a_few_emails(
+    client, official_of_indonesia, mailoutbox
+):
+    for _ in range(50):
+        response = client.post("/accounts/password_reset/", {"email": "siti@example.org"})
+        assert response.status_code == 302  # the same answer every time: nothing is revealed
+    assert len(mailoutbox) == 3
+
+
+def test_one_client_asking_for_many_addresses_is_slowed(client, db, mailoutbox):
+    for n in range(30):
+        User.objects.create_user(f"user{n}", f"user{n}@example.org", "x")
+    for n in range(30):
+        client.post("/accounts/password_reset/", {"email": f"user{n}@example.org"})
+    assert len(mailoutbox) == 10
+
+
+def test_the_reset_limits_are_per_address_and_per_client(client, official_of_indonesia, mailoutbox):
+    other = Client(REMOTE_ADDR="127.0.0.2")
+    for _ in range(3):
+        client.post("/accounts/password_reset/", {"email": "siti@example.org"})
+    other.post("/accounts/password_reset/", {"email": "siti@example.org"})
+    assert len(mailoutbox) == 3  # the address's limit holds from any client

@@ -75,3 +75,13 @@ def test_adding_a_report_in_the_admin_with_a_bad_commitment_is_a_form_error(root
     )  # fmt: skip
     assert response.status_code == 200
     assert ProgressReport.objects.count() == before
+
+
+def test_an_over_long_evidence_list_is_a_form_error_and_writes_nothing(siti):
+    links = "https://example.org/a\n" * 50_000  # about 1 MB
+    data = {"status": "limited", "as_of": "2003-01-15", "narrative": "A law.",
+            "confidence": "medium", "evidence_links": links}  # fmt: skip
+    response = siti.post("/my/reports/new/?commitment=17a", data)
+    assert response.status_code == 200
+    assert "at most 5000 characters" in page_text(response)
+    assert not ProgressReport.objects.exists()

@@ -68,7 +68,19 @@ def test_without_debug_the_app_refuses_to_serve_without_a_secret_key(entry_point
     result = run_in_a_fresh_process(f"import {entry_point}")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
-    assert run_in_a_fresh_process(f"import {entry_point}", SECRET_KEY="k").returncode == 0
+    assert run_in_a_fresh_process(f"import {entry_point}", SECRET_KEY=STRONG_KEY).returncode == 0
+
+
+STRONG_KEY = "p7Xq2Lr9Vw4Kd8Zs1Nf6Hb3Tj0Mc5Ya7Ue2Io9Pg4Rl8Sx1Qv6Wn3Bz0"
+
+
+@pytest.mark.parametrize(
+    "key", ["k", "short-but-not-empty", "a" * 60, "django-insecure-" + "x1y2z3w4v5" * 5]
+)
+def test_without_debug_the_app_refuses_to_serve_with_a_weak_secret_key(key):
+    result = run_in_a_fresh_process("import bali_followup.wsgi", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
 
 
 def test_without_debug_nothing_is_signed_with_an_empty_key():

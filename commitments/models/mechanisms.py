@@ -37,7 +37,7 @@ class Recommendation(Sourced):
     reference = models.CharField(
         max_length=40, blank=True, help_text="Its number in the meeting's report, if any."
     )
-    text = models.TextField()
+    text = models.TextField(max_length=10_000)
     commitments = models.ManyToManyField(
         "commitments.Commitment", blank=True, related_name="recommendations"
     )
@@ -97,7 +97,7 @@ class Mechanism(Sourced):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=60)
     scope = models.CharField(max_length=16, choices=Scope.choices)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=5000)
     url = models.URLField(blank=True, max_length=500)
 
     objects = SlugManager()
@@ -123,7 +123,7 @@ class RecommendationEvent(models.Model):
     from_status = models.CharField(max_length=16, choices=Recommendation.Status.choices)
     to_status = models.CharField(max_length=16, choices=Recommendation.Status.choices)
     happened_on = models.DateField(help_text="The date of the move itself (a meeting's date).")
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=2000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -152,7 +152,7 @@ class Handover(Sourced):
     )
     mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT, related_name="handovers")
     passed_on = models.DateField()
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=2000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

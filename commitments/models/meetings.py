@@ -43,7 +43,7 @@ class DatedMeeting(Sourced):
     date_note = models.CharField(
         max_length=300, blank=True, help_text="Where sources disagree on the dates, say so here."
     )
-    outcome = models.TextField(blank=True)
+    outcome = models.TextField(blank=True, max_length=10_000)
 
     objects = SlugManager()
 
@@ -125,7 +125,9 @@ class MinisterialMeeting(DatedMeeting):
         help_text="For the founding meeting: months within which results go to Ministers.",
     )
     attendance_summary = models.TextField(
-        blank=True, help_text="Attendance as the sources give it; keep each source's figures."
+        max_length=5000,
+        blank=True,
+        help_text="Attendance as the sources give it; keep each source's figures.",
     )
 
     objects = MinisterialMeetingManager()
@@ -175,7 +177,7 @@ class ExpertGroup(Sourced):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=40)
-    theme = models.TextField()
+    theme = models.TextField(max_length=2000)
     established_at = models.ForeignKey(
         MinisterialMeeting,
         on_delete=models.PROTECT,
@@ -220,7 +222,9 @@ class Volunteer(Sourced):
 
     group = models.ForeignKey(ExpertGroup, on_delete=models.CASCADE)
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT)
-    expert_names = models.TextField(blank=True, help_text="The named expert officials, if known.")
+    expert_names = models.TextField(
+        blank=True, max_length=2000, help_text="The named expert officials, if known."
+    )
     volunteered_on = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
@@ -335,7 +339,9 @@ class Attendance(MeetingParticipation):
     """A participant's attendance at an expert meeting, with its delegates where known."""
 
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT)
-    delegates = models.TextField(blank=True, help_text="Named officials, one per line.")
+    delegates = models.TextField(
+        blank=True, max_length=2000, help_text="Named officials, one per line."
+    )
 
     history = HistoricalRecords()
 

@@ -92,7 +92,9 @@ class ProgressReport(models.Model):
     as_of = models.DateField("as of", help_text="The date this report speaks for.")
     narrative = models.TextField(max_length=10_000)
     evidence_links = models.TextField(
-        blank=True, help_text="Links to evidence (laws, agreements, reports), one per line."
+        blank=True,
+        max_length=5000,
+        help_text="Links to evidence (laws, agreements, reports), one per line.",
     )
     source = models.CharField(
         max_length=300, blank=True, help_text="Who or what the information comes from."
@@ -130,6 +132,10 @@ class ProgressReport(models.Model):
     # Optimistic locking: each save of a draft bumps it; a save based on an older version is
     # refused, so two officials editing one draft never overwrite each other silently.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The token of the form that created the report: the same form posted again (a double
+    # click, a retry after a slow answer, the back button) finds this report instead of
+    # making a second one. Unique, so that two posts at the same moment cannot both create.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     is_demo = models.BooleanField(
         default=False,
         editable=False,

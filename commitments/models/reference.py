@@ -57,7 +57,7 @@ class Participant(models.Model):
     statement_order = models.PositiveSmallIntegerField(
         default=0, help_text="Position in the statement's lists, to show them as printed."
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=5000)
 
     objects = ParticipantManager()
     history = HistoricalRecords()
@@ -126,7 +126,7 @@ class Paragraph(models.Model):
     """One of the 28 numbered paragraphs of the Co-Chairs' Statement."""
 
     number = models.PositiveSmallIntegerField(unique=True)
-    text = models.TextField()
+    text = models.TextField(max_length=20_000)
 
     objects = ParagraphManager()
     history = HistoricalRecords()
@@ -172,7 +172,7 @@ class Commitment(models.Model):
     code = models.SlugField(max_length=8, unique=True)
     paragraph = models.ForeignKey(Paragraph, on_delete=models.PROTECT, related_name="commitments")
     title = models.CharField(max_length=120)
-    text = models.TextField(help_text="The words of the statement.")
+    text = models.TextField(max_length=20_000, help_text="The words of the statement.")
     is_tracked = models.BooleanField(
         default=True, help_text="Participants report progress only on tracked commitments."
     )

@@ -16,6 +16,7 @@ class Sourced(models.Model):
     """Abstract: every historical record says where it comes from and how sure we are."""
 
     source = models.TextField(
+        max_length=2000,
         blank=True,
         help_text="The document or page this record comes from, as a citation.",
     )

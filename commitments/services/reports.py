@@ -2,7 +2,7 @@
 corrections of submitted reports (new reports that supersede them)."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from commitments import notifications
@@ -21,6 +21,26 @@ CORRECTION_COPIED_FIELDS = [
     "source",
     "confidence",
 ]
+
+
+class AlreadyReceived(Exception):
+    """The form that would create this report was posted before: `report` is what it made."""
+
+    def __init__(self, report: ProgressReport):
+        super().__init__("This form was already received.")
+        self.report = report
+
+
+FORM_USED_MESSAGE = "This form was already used. Reload the page and try again."
+
+
+def _refuse_a_second_post(report: ProgressReport, form_token) -> None:
+    """Raise AlreadyReceived if the participant's report from this form exists already."""
+    earlier = ProgressReport.objects.filter(
+        form_token=form_token, participant_id=report.participant_id
+    ).first()
+    if earlier is not None:
+        raise AlreadyReceived(earlier)
 
 
 class EditConflict(Exception):
@@ -60,11 +80,14 @@ def report_save(
     file_types=(),
     copy_files_from: ProgressReport | None = None,
     submit: bool = False,
+    form_token=None,
 ) -> ProgressReport:
     """Save a new or existing draft with its new evidence files, and submit it if asked.
 
     An existing draft is locked and its version compared with the one the user started
-    from: if someone saved it since, EditConflict is raised and nothing is written.
+    from: if someone saved it since, EditConflict is raised and nothing is written. A new
+    report made from a form with `form_token` is made once: the same form posted again
+    raises AlreadyReceived with the report it made, and nothing more is written.
     """
     if report.pk is not None:
         stored = ProgressReport.objects.select_for_update().get(pk=report.pk)
@@ -75,9 +98,14 @@ def report_save(
         report.version = stored.version + 1
     else:
         report.created_by = user
-    report.full_clean()
+        if form_token is not None:
+            _refuse_a_second_post(report, form_token)
+            report.form_token = form_token
+    # The token's uniqueness is _refuse_a_second_post's and _save_once's to answer: as
+    # "already received", not as a field error.
+    report.full_clean(validate_unique=False)
     record_as(report, user)
-    report.save()
+    _save_once(report)
     if copy_files_from is not None:
         for evidence in copy_files_from.files.all():
             _add_file(report, user, evidence.file, evidence.original_name, evidence.content_type,
@@ -87,6 +115,20 @@ def report_save(
     if submit:
         report = report_submit(report=report, user=user)
     return report
+
+
+def _save_once(report: ProgressReport) -> None:
+    """Save; when a post of the same form made its report meanwhile (the unique form token),
+    say so rather than fail."""
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        if report.form_token is None:
+            raise
+        report.pk, report._state.adding = None, True
+        _refuse_a_second_post(report, report.form_token)
+        raise ValidationError(FORM_USED_MESSAGE) from None
 
 
 def _add_file(report, user, file, name, content_type, size):

@@ -24,6 +24,7 @@ from commitments.permissions import (
     report_for_edit,
 )
 from commitments.services.reports import (
+    AlreadyReceived,
     EditConflict,
     correction_draft,
     report_delete_draft,
@@ -52,8 +53,11 @@ def _save_from_form(request, form, report, **save_options):
             files=form.cleaned_data["evidence_files"],
             file_types=form.evidence_types,
             submit=submit,
+            form_token=form.cleaned_data.get("form_token"),
             **save_options,
         )
+    except AlreadyReceived as already:
+        return _already_received(request, already.report)
     except EditConflict as conflict:
         form.add_error(
             None,
@@ -87,6 +91,21 @@ def _save_from_form(request, form, report, **save_options):
             request, "Your draft was saved. It is not visible to others until you submit it."
         )
     return redirect("report_detail", pk=saved.pk)
+
+
+def _made_by_this_form(request, report) -> bool:
+    return report.form_token is not None and request.POST.get("form_token") == str(
+        report.form_token
+    )
+
+
+def _already_received(request, report):
+    messages.info(
+        request,
+        "This form had already been received (it was sent twice): the report below is the "
+        "one it made, and nothing more was saved.",
+    )
+    return redirect("report_detail", pk=report.pk)
 
 
 def _files_not_kept(request):
@@ -194,6 +213,8 @@ def report_delete(request, pk):
 def report_correct(request, pk):
     original = report_for_correction(request.user, pk)
     newer = original.corrections.submitted().first()
+    if newer is not None and request.method == "POST" and _made_by_this_form(request, newer):
+        return _already_received(request, newer)
     if newer is not None and request.method == "POST":
         # Someone corrected it while this official was writing: keep the text, point the
         # form at the newest report.
