@@ -436,9 +436,10 @@ TABLE = {
         "A's draft, posting participant=THA": (None, (LOGIN, 403, 404, 404, 404)),
     },
     "report_delete": {
-        "A's draft": (R405, (LOGIN, Redirect("/my/"), 404, 404, 404)),
+        # An empty POST says no version: back to the draft, nothing deleted.
+        "A's draft": (R405, (LOGIN, TO_REPORT, 404, 404, 404)),
         "A's submitted report": (R405, (LOGIN, 403, 403, 403, 403)),
-        "B's draft": (R405, (LOGIN, 404, Redirect("/my/"), 404, 404)),
+        "B's draft": (R405, (LOGIN, 404, TO_REPORT, 404, 404)),
         "B's submitted report": (R405, (LOGIN, 403, 403, 403, 403)),
     },
     "report_correct": {

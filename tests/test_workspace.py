@@ -752,7 +752,7 @@ def test_deleting_a_draft_removes_it_and_leaves_a_history_row_saying_who(
     siti, draft, official_of_indonesia
 ):
     pk = draft.pk
-    response = siti.post(delete_url(draft))
+    response = siti.post(delete_url(draft), {"version": draft.version})
     assert response.status_code == 302
     assert response.url == reverse("workspace")
     assert not ProgressReport.objects.filter(pk=pk).exists()
@@ -766,7 +766,7 @@ def test_deleting_a_draft_removes_it_and_leaves_a_history_row_saying_who(
 def test_deleting_a_draft_removes_its_files_too(siti, media_root, official_of_indonesia):
     siti.post(new_report_url(), report_data(evidence_files=pdf_upload()))
     report = ProgressReport.objects.get()
-    assert siti.post(delete_url(report)).status_code == 302
+    assert siti.post(delete_url(report), {"version": report.version}).status_code == 302
     assert not EvidenceFile.objects.exists()
     assert EvidenceFile.history.filter(history_type="-").get().history_user == (
         official_of_indonesia
@@ -1091,3 +1091,11 @@ def test_a_refusal_explains_itself_on_the_sites_own_page(client, user_without_pa
     page = page_text(response)
     assert "Your account is not linked to a participant" in page
     assert "Bali follow-up tracker" in page
+
+
+@pytest.mark.parametrize("version", ["", "abc", "-1", "1.0"])
+def test_a_delete_that_does_not_say_its_version_deletes_nothing(siti, draft, version):
+    response = siti.post(delete_url(draft), {"version": version} if version else {})
+    assert response.status_code == 302
+    assert response.url == detail_url(draft)
+    assert ProgressReport.objects.filter(pk=draft.pk).exists()

@@ -191,12 +191,14 @@ def _draft_gone_meanwhile(request, pk):
 def report_delete(request, pk):
     report = report_for_edit(request.user, pk)
     version = request.POST.get("version", "")
+    if not version.isdigit():
+        # Every delete says which version it saw, so that it cannot remove a colleague's
+        # later work unseen.
+        messages.error(request, "The page was out of date, so nothing was deleted: look at "
+                       "the draft again before deleting it.")  # fmt: skip
+        return redirect("report_detail", pk=report.pk)
     try:
-        report_delete_draft(
-            report=report,
-            user=request.user,
-            expected_version=int(version) if version.isdigit() else None,
-        )
+        report_delete_draft(report=report, user=request.user, expected_version=int(version))
     except EditConflict:
         messages.error(
             request,
