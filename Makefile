@@ -10,12 +10,16 @@ install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --locked
 
-# A developer's server: DEBUG on, so the development secret key and static serving apply.
+# A developer's server: DEBUG on, so the development secret key and static serving apply;
+# the background worker (emails) beside it.
 run: export DEBUG = true
 run: install
 	$(UV) run python manage.py migrate --noinput
 	$(UV) run python manage.py load_reference
 	$(UV) run python manage.py seed_demo --if-empty
+	@# The worker that sends the emails runs beside the server and stops with it.
+	$(UV) run python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(UV) run python manage.py runserver $(HOST_PORT)
 
 # The browser tests drive Debian's Chromium; install it when it is missing (as root).

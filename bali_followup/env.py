@@ -56,6 +56,8 @@ def require_secret_key() -> None:
     short or guessable key lets anyone forge sessions and password-reset links."""
     from django.conf import settings
 
+    if settings.DEBUG:
+        return  # a developer's machine: `make run` uses the development key
     try:
         key = settings.SECRET_KEY  # Django raises on an empty key only when it is read
     except ImproperlyConfigured:

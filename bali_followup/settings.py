@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "commitments",
 ]
 
@@ -187,13 +188,22 @@ if EMAIL_HOST:
                 "username": env_str("EMAIL_HOST_USER"),
                 "password": env_str("EMAIL_HOST_PASSWORD"),
                 "use_tls": env_bool("EMAIL_USE_TLS", default=True),
-                "timeout": 20,
+                # Seconds to wait for the server at each step; the worker, not a request,
+                # waits, and a timed-out email is tried again later.
+                "timeout": env_int("EMAIL_TIMEOUT", 10),
             },
         }
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 del EMAIL_HOST  # a plain setting named like the old ones is refused beside MAILERS
+# Background tasks (the emails): stored in the database and run by `manage.py db_worker`,
+# which `make run` starts beside the server. Tests run them at once, in the request.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "followup@localhost")
 # The address the app is reached at, for the links in its emails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

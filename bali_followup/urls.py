@@ -21,6 +21,9 @@ account_patterns = [
     for pattern in auth_urls.urlpatterns
 ]
 
+# A database outage answers 503 with a page in the site's words, not a bare error.
+handler500 = "commitments.views.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(account_patterns)),

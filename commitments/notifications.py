@@ -1,13 +1,15 @@
 """Emails: each new submission to the secretariat; each secretariat comment to the country's
-officials; each reply to the secretariat. Sent after the transaction commits, through
-Django's configured mailer (console by default, SMTP when EMAIL_HOST is set)."""
+officials; each reply to the secretariat. Queued in the transaction of the submission or the
+comment (services.mail), and sent by the background worker through Django's configured
+mailer (console by default, SMTP when EMAIL_HOST is set)."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.urls import reverse
 
+from commitments.models import OutgoingEmail
 from commitments.roles import SECRETARIAT
+from commitments.services.mail import queue_email
 
 
 def secretariat_addresses() -> list[str]:
@@ -24,10 +26,11 @@ def report_url(report) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("report_detail", args=[report.pk])
 
 
-def _send(subject, body, recipients) -> int:
+def _send(kind, subject, body, recipients) -> int:
     # One message per recipient, so that no one sees the others' addresses.
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+    for address in recipients:
+        queue_email(kind=kind, to=address, subject=subject, body=body)
+    return len(recipients)
 
 
 def report_submitted(report) -> int:
@@ -39,7 +42,7 @@ def report_submitted(report) -> int:
         f"{report.as_of:%-d %B %Y}: {report.get_status_display()}.\n\n"
         f"Read it and acknowledge it or ask a question:\n{report_url(report)}\n"
     )
-    return _send(subject, body, secretariat_addresses())
+    return _send(OutgoingEmail.Kind.SUBMISSION, subject, body, secretariat_addresses())
 
 
 def comment_added(comment) -> int:
@@ -55,4 +58,4 @@ def comment_added(comment) -> int:
         f"{report.commitment.code}, as of {report.as_of:%-d %B %Y}:\n\n{comment.body}\n\n"
         f"Read and answer it here:\n{report_url(report)}\n"
     )
-    return _send(subject, body, recipients)
+    return _send(OutgoingEmail.Kind.COMMENT, subject, body, recipients)

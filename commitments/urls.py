@@ -6,6 +6,7 @@ from commitments.views import (
     comments,
     groups,
     handover,
+    health,
     home,
     meetings,
     ministerial_review,
@@ -26,6 +27,7 @@ def moved_to(name):
 
 urlpatterns = [
     path("", home.dashboard, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("matrix/", status.matrix, name="matrix"),
     path("countries/", status.country_list, name="country_list"),
     path("countries/<str:iso3>/", status.country_detail, name="country_detail"),

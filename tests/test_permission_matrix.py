@@ -36,7 +36,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -56,6 +56,7 @@ from commitments.models import (
     SentReminder,
     Volunteer,
 )
+from commitments.services.mail import queue_email
 from tests.conftest import make_report
 
 pytestmark = pytest.mark.django_db
@@ -314,6 +315,9 @@ ADMIN_RIGHTS = {
     "commitments_recommendationevent": {"secretariat": "v", "superuser": "v"},
     "commitments_handover": {"secretariat": "v", "superuser": "v"},
     "commitments_sentreminder": {"secretariat": "v", "superuser": "v"},
+    "commitments_outgoingemail": {"secretariat": "v", "superuser": "v"},
+    # The task queue's own records (the email worker's): the superuser's, to diagnose.
+    "django_tasks_database_dbtaskresult": {"secretariat": "", "superuser": "v"},
     "commitments_comment": {"secretariat": "v", "superuser": "v"},
     # p: set a password; only a superuser may (else the secretariat could sign in as an
     # official and write for that country).
@@ -347,6 +351,7 @@ PROGRESS_PAGE = {"-": ((LOGIN, 200, 200, 200, 200), R405)}
 TABLE = {
     # The status pages: reference data public, progress behind a login -------------------------
     "home": PUBLIC_PAGE,
+    "healthz": PUBLIC_PAGE,
     "matrix": PROGRESS_PAGE,
     "country_list": PROGRESS_PAGE,
     "country_detail": PUBLIC_PAGE,
@@ -618,6 +623,9 @@ class World:
             passed_on=meeting.end_date,
         )
         SentReminder.objects.create(key="test", recipient="siti@example.org", subject="Reminder")
+        # An email and its delivery task, left waiting (no worker runs here).
+        with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+            queue_email(kind="comment", to="siti@example.org", subject="Question", body="Which?")
         Volunteer.objects.create(group=ExpertGroup.objects.get(slug="aheg-1"), participant=thailand)
         login = {"username": "siti", "ip_address": "127.0.0.1", "user_agent": "test",
                  "http_accept": "*/*", "path_info": "/accounts/login/"}  # fmt: skip

@@ -105,11 +105,15 @@ def test_the_project_loads_for_its_tooling_with_no_environment():
     assert "No changes detected" in result.stdout
 
 
-def test_with_debug_a_development_key_is_used():
-    result = settings_in_a_fresh_process(
-        "s.DEBUG, s.SECRET_KEY.startswith('django-insecure')", DEBUG="1"
+def test_with_debug_a_development_key_is_used_and_served():
+    # What `make run` does: runserver loads the WSGI application with DEBUG on.
+    result = run_in_a_fresh_process(
+        "import bali_followup.wsgi; from django.conf import settings as s; "
+        "print(s.DEBUG, s.SECRET_KEY.startswith('django-insecure'))",
+        DEBUG="1",
     )
-    assert result.stdout.strip() == "(True, True)"
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True True"
 
 
 def test_a_bad_debug_value_stops_the_app():

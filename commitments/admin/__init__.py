@@ -6,6 +6,7 @@ from commitments.admin import (  # noqa: F401 (each module registers its admins)
     accounts,
     base,
     comments,
+    mail,
     mechanisms,
     meetings,
     progress,

@@ -1,6 +1,7 @@
 """The domain model of the follow-up mechanism, one module per concept."""
 
 from commitments.models.comments import Comment
+from commitments.models.mail import OutgoingEmail
 from commitments.models.mechanisms import (
     Handover,
     Mechanism,
@@ -35,6 +36,7 @@ __all__ = [
     "MeetingDocument",
     "MinisterialMeeting",
     "Official",
+    "OutgoingEmail",
     "Paragraph",
     "Participant",
     "ProgressReport",

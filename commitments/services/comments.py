@@ -9,11 +9,11 @@ from commitments.models import Comment, ProgressReport
 
 @transaction.atomic
 def comment_add(*, report: ProgressReport, user, kind: str, body: str) -> Comment:
-    """Add a comment; the people concerned are emailed once the transaction commits (robust:
-    a failing mail server does not undo the comment)."""
+    """Add a comment; the emails to the people concerned are queued with it (services.mail)
+    and go from the worker, so a failing mail server neither delays nor undoes it."""
     comment = Comment(report=report, author=user, kind=kind, body=body)
     comment.full_clean()
     record_as(comment, user)
     comment.save()
-    transaction.on_commit(lambda: notifications.comment_added(comment), robust=True)
+    notifications.comment_added(comment)
     return comment

@@ -18,12 +18,10 @@ in SentReminder is never sent again:
 - deadline:<founding meeting id>:<due date>:<user id>: once per deadline and person; a
   corrected due date is a new deadline.
 
-Recorded before sending (at most once): the SentReminder row is committed first, then the
-email goes. The unique key makes a second, overlapping run skip it. If sending raises (the
-mail server refused), the row is deleted so that the next run tries again. Only a hard crash
-between the commit and the send loses a reminder; the alternative (send, then record) would
-instead send it twice, and a duplicate reminder costs more trust than a missing one, which
-the next period repeats anyway.
+Recorded and queued at once: the SentReminder row and the outgoing email are written in one
+transaction, and the background worker delivers the email, trying again if the mail server
+fails (services.mail). The unique key makes a second, overlapping run skip it, so a reminder
+is never queued twice.
 """
 
 import datetime
@@ -32,15 +30,15 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import date_format
 
 from commitments.ministerial_review import Standing, review_standing
-from commitments.models import Official, Participant, SentReminder
+from commitments.models import Official, OutgoingEmail, Participant, SentReminder
 from commitments.roles import SECRETARIAT
+from commitments.services.mail import queue_email
 from commitments.status import is_stale, status_matrix
 
 logger = logging.getLogger(__name__)
@@ -60,7 +58,6 @@ class Reminder:
 class Outcome:
     sent: list = field(default_factory=list)  # or, in a dry run, those that would be sent
     skipped: list = field(default_factory=list)  # already sent
-    failed: list = field(default_factory=list)  # the mail server refused; retried next run
 
 
 def site_link(name: str) -> str:
@@ -229,38 +226,23 @@ def send_reminders(
     for reminder in reminders:
         if reminder.key in already:
             outcome.skipped.append(reminder)
-        elif dry_run:
-            outcome.sent.append(reminder)
-        elif not _claim(reminder):
-            outcome.skipped.append(reminder)  # an overlapping run claimed it first
-        elif _send(reminder):
+        elif dry_run or _record_and_queue(reminder):
             outcome.sent.append(reminder)
         else:
-            outcome.failed.append(reminder)
+            outcome.skipped.append(reminder)  # an overlapping run recorded it first
     return outcome
 
 
-def _claim(reminder: Reminder) -> bool:
-    """Record the reminder as sent; False if another run already did (the unique key)."""
+def _record_and_queue(reminder: Reminder) -> bool:
+    """Record the reminder and queue its email; False if another run already did (the
+    unique key)."""
     try:
         with transaction.atomic():
             SentReminder.objects.create(
                 key=reminder.key, recipient=reminder.recipient, subject=reminder.subject[:255]
             )
+            queue_email(kind=OutgoingEmail.Kind.REMINDER, to=reminder.recipient,
+                        subject=reminder.subject, body=reminder.body)  # fmt: skip
     except IntegrityError:
-        return False
-    return True
-
-
-def _send(reminder: Reminder) -> bool:
-    try:
-        send_mail(
-            reminder.subject, reminder.body, settings.DEFAULT_FROM_EMAIL, [reminder.recipient]
-        )
-    except Exception:
-        # Whatever the mail backend raised: the reminder was not sent, so it is unrecorded
-        # for the next run to try again, and the failure is logged.
-        logger.exception("Could not send reminder %s to %s", reminder.key, reminder.recipient)
-        SentReminder.objects.filter(key=reminder.key).delete()
         return False
     return True

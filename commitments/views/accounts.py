@@ -1,9 +1,12 @@
-"""Account pages that add to Django's own: the password reset, throttled."""
+"""Account pages that add to Django's own: the password reset, throttled, its email queued."""
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import PasswordResetView
+from django.template import loader
 
 from commitments import throttle
+from commitments.models import OutgoingEmail
+from commitments.services.mail import queue_email
 
 # A burst of requests for one address sends at most this many emails an hour; one client may
 # ask this many times an hour, for any addresses. Past either, the page answers as usual
@@ -23,6 +26,16 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         )
         for_client = throttle.allow_request(self.request, "password-reset", RESETS_PER_CLIENT, HOUR)
         return super().get_users(email) if for_address and for_client else iter(())
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None):  # fmt: skip
+        """Queue the email for the worker rather than send it in the request: a slow mail
+        server neither holds the page nor tells, by its delay, that the address has an
+        account. The link is erased from the database once delivered."""
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        queue_email(kind=OutgoingEmail.Kind.PASSWORD_RESET, to=to_email, subject=subject,
+                    body=body, private=True)  # fmt: skip
 
 
 class ThrottledPasswordResetView(PasswordResetView):

@@ -5,7 +5,7 @@ twice."""
 
 import argparse
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from commitments.services import reminders
@@ -73,13 +73,9 @@ class Command(BaseCommand):
             return
         if verbosity >= 2:
             for reminder in outcome.sent:
-                self.stdout.write(f"Sent {reminder.key} to {reminder.recipient}")
+                self.stdout.write(f"Queued {reminder.key} to {reminder.recipient}")
         if verbosity >= 1:
             self.stdout.write(
-                f"Sent {len(outcome.sent)}, skipped {len(outcome.skipped)} already sent."
-            )
-        if outcome.failed:
-            raise CommandError(
-                f"{len(outcome.failed)} reminder(s) could not be sent and will be tried again "
-                "on the next run: " + ", ".join(f"{r.key} to {r.recipient}" for r in outcome.failed)
+                f"Queued {len(outcome.sent)} for the mail worker, skipped "
+                f"{len(outcome.skipped)} already sent."
             )
