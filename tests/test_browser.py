@@ -69,6 +69,27 @@ def site(live_server, settings):
     return live_server.url
 
 
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violation(request):
+    """Every page a browser test opens keeps to the Content Security Policy: Chromium reports
+    each refused script, style or image on the console, and the test fails on any."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield
+    assert refused == []
+
+
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
@@ -253,3 +274,28 @@ def test_the_secretariat_takes_recommendations_to_ministers_and_hands_one_over(p
     assert "Share watch lists." in register
     assert "2 June 2003" in register
     screenshot(page, "handover")
+
+
+def test_the_admin_works_under_the_content_security_policy(page, site, live_server):
+    """The policy allows no inline script or style; the admin's own scripts (the
+    autocomplete, the date picker, collapsible fieldsets, the delete confirmation) still run."""
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("csp-root", "root@example.org", DEMO_PASSWORD)
+    log_in(page, site, "csp-root", next_path="/admin/")
+    page.wait_for_url("**/admin/")
+    response = page.goto(site + "/admin/commitments/progressreport/?state__exact=submitted")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    page.goto(site + "/admin/commitments/recommendation/add/")
+    page.locator(".select2-selection").first.click()  # the autocomplete's own script
+    page.locator(".select2-results__option").first.wait_for()
+    page.goto(site + "/admin/commitments/participant/")
+    page.locator("#result_list tbody th a").first.click()
+    page.get_by_role("link", name="History").click()
+    page.wait_for_url("**/history/")
+    for path in ["/", "/matrix/", "/countries/idn/", "/commitments/17a/", "/reports/",
+                 "/meetings/", "/ministerial-review/", "/ministerial-review/print/",
+                 "/handover/", "/comments/"]:  # fmt: skip
+        page.goto(site + path)

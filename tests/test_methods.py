@@ -1,6 +1,9 @@
 """HEAD is answered wherever GET is (uptime monitors and link checkers send HEAD), with the
 same status and headers and no body."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import make_report
@@ -48,3 +51,35 @@ def test_pages_for_a_logged_in_user_are_private_to_shared_caches(siti, url):
 
 def test_a_public_page_for_an_anonymous_visitor_is_not_marked_private(client):
     assert "private" not in client.get("/").get("Cache-Control", "")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/matrix/",
+        "/no-such-page/",
+        "/admin/",
+        "/admin/commitments/participant/",
+        "/accounts/login/",
+        "/ministerial-review/report.pdf",
+    ],
+)
+def test_every_answer_carries_the_content_security_policy(root, url):
+    policy = root.get(url)["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == directives["object-src"] == "'none'"
+    assert "unsafe" not in policy
+
+
+def test_no_template_has_an_inline_script_or_style():
+    """What the policy would refuse in a browser: found here before a page renders it."""
+    root = Path(__file__).resolve().parent.parent / "templates"
+    inline = re.compile(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=\"")
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if inline.search(path.read_text())
+    ]
+    assert offenders == []

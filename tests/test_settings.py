@@ -185,3 +185,26 @@ def test_hsts_is_on_behind_an_https_proxy(proxy, expected):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == repr(expected)
+
+
+PRODUCTION = {"SECRET_KEY": STRONG_KEY, "BEHIND_HTTPS_PROXY": "true",
+              "ALLOWED_HOSTS": "tracker.example.org", "EMAIL_HOST": "smtp.example.org"}  # fmt: skip
+
+
+def test_the_deployment_checks_pass_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **PRODUCTION},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_behind_the_proxy_plain_http_is_redirected_but_for_the_health_check(client, settings, db):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/meetings/")["Location"] == "https://testserver/meetings/"
+    assert client.get("/healthz").status_code == 200
