@@ -126,6 +126,33 @@ def test_the_lockout_is_for_that_username_from_that_address(
     assert log_in(Client(), "siti", REMOTE_ADDR="198.51.100.20").status_code == 302
 
 
+def test_spraying_many_usernames_from_one_address_pauses_logins_from_it(
+    client, official_of_indonesia
+):
+    from commitments.views.accounts import LOGIN_FAILURES_PER_ADDRESS
+
+    sprayer = {"REMOTE_ADDR": "203.0.113.9"}
+    # A few passwords on each of many usernames: under axes' limit for each one.
+    for attempt in range(LOGIN_FAILURES_PER_ADDRESS):
+        name = f"user{attempt // 3}"
+        assert log_in(client, name, password="Summer2003!", **sprayer).status_code == 200
+    response = log_in(client, "siti", **sprayer)  # even the right password
+    assert response.status_code == 429
+    assert "Logins from your network are paused" in page_text(response)
+    assert not is_logged_in_as(client, official_of_indonesia)
+    # Another address is not affected.
+    assert log_in(Client(), "siti", REMOTE_ADDR="198.51.100.20").status_code == 302
+
+
+def test_honest_mistakes_at_a_shared_office_address_do_not_pause_its_logins(
+    client, official_of_indonesia, second_official_of_indonesia
+):
+    office = {"REMOTE_ADDR": "203.0.113.10"}
+    for name in ["siti", "budi"] * 2:
+        log_in(Client(), name, password="typo", **office)
+    assert log_in(client, "siti", **office).status_code == 302
+
+
 def test_the_secretariat_unlocks_a_login_by_deleting_its_access_attempt_in_the_admin(
     client, official_of_indonesia, secretariat_user
 ):

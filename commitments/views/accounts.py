@@ -1,10 +1,18 @@
-"""Account pages that add to Django's own: the password reset, throttled, its email queued."""
+"""Account pages that add to Django's own: the login, refused for an address that has
+failed too often across usernames; the password reset, throttled, its email queued."""
 
+import datetime
+
+from axes.models import AccessAttempt
 from django.contrib.auth.forms import PasswordResetForm
-from django.contrib.auth.views import PasswordResetView
+from django.contrib.auth.views import LoginView, PasswordResetView
+from django.db.models import Sum
+from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 
 from commitments import throttle
+from commitments.access import client_address
 from commitments.models import OutgoingEmail
 from commitments.services.mail import queue_email
 
@@ -14,6 +22,28 @@ from commitments.services.mail import queue_email
 RESETS_PER_ADDRESS = 3
 RESETS_PER_CLIENT = 10
 HOUR = 3600
+# django-axes locks one username from one address after a few failures; this stops one
+# address trying a few passwords on each of many usernames ("spraying"). An office's shared
+# address stays well below it with honest typing mistakes.
+LOGIN_FAILURES_PER_ADDRESS = 30
+
+
+class GuardedLoginView(LoginView):
+    def post(self, request, *args, **kwargs):
+        if _failed_logins_within_the_hour(client_address(request)) >= LOGIN_FAILURES_PER_ADDRESS:
+            return render(request, "registration/login_paused.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+
+def _failed_logins_within_the_hour(address: str) -> int:
+    """Failed logins from `address` in the last hour, across usernames, as django-axes
+    recorded them (in the database, so every server process counts the same)."""
+    since = timezone.now() - datetime.timedelta(seconds=HOUR)
+    attempts = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since)
+    return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
+login = GuardedLoginView.as_view()
 
 
 class ThrottledPasswordResetForm(PasswordResetForm):
