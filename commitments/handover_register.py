@@ -196,7 +196,8 @@ BAD_ITEM_MESSAGE = "Choose a recommendation or a commitment from the register."
 def find_item(value: str) -> Recommendation | Commitment | None:
     """The item a form names as `recommendation:<id>` or `commitment:<code>`, or None."""
     kind, _, ident = (value or "").partition(":")
-    if kind == "recommendation" and ident.isdigit():
+    # ASCII digits only: "²" is a digit to isdigit(), not to int().
+    if kind == "recommendation" and ident.isascii() and ident.isdigit():
         return Recommendation.objects.filter(pk=int(ident)).first()
     if kind == "commitment" and ident:
         return Commitment.objects.tracked().filter(code=ident).first()

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.db import connection
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -29,6 +29,7 @@ from commitments.models import (
     SentReminder,
     Volunteer,
 )
+from commitments.services.mail import queue_email
 from tests.conftest import count_queries, make_report
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,9 @@ def one_of_everything(indonesia, official_of_indonesia):
         passed_on=datetime.date(2003, 6, 1),
     )  # fmt: skip
     SentReminder.objects.create(key="test", recipient="siti@example.org", subject="Reminder")
+    # An outgoing email and its delivery task, waiting (no worker runs in tests).
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        queue_email(kind="comment", to="siti@example.org", subject="Question", body="Which?")
     MeetingDocument.objects.create(
         meeting=recommendation.meeting, title="Report", url="https://example.org/report"
     )

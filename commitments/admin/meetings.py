@@ -47,6 +47,16 @@ class MinisterialMeetingAdmin(HistoryAdmin):
         SOURCE_FIELDSET,
     ]
 
+    @admin.display(description="Review due date")
+    def review_due_date(self, meeting):
+        """The meeting's due date, or none while the form holds no date it can count from:
+        an end date that is not a date, or a period that runs past the calendar (the page
+        shows the form again with its errors)."""
+        try:
+            return meeting.review_due_date
+        except (TypeError, ValueError, OverflowError):
+            return None
+
 
 class VolunteerInline(admin.TabularInline):
     model = Volunteer

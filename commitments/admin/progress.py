@@ -7,7 +7,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
-from commitments.admin.base import CappedCountPaginator, HistoryAdmin, ReadOnlyAdmin
+from commitments.admin.base import (
+    CappedCountPaginator,
+    HistoryAdmin,
+    ReadOnlyAdmin,
+    is_lookup_value,
+)
 from commitments.models import (
     EvidenceFile,
     Official,
@@ -149,7 +154,7 @@ class ProgressReportAdmin(HistoryAdmin):
 
     def _report_to_correct(self, request):
         pk = request.GET.get("corrects", "")
-        if not pk.isdigit():
+        if not pk or not is_lookup_value(ProgressReport._meta.pk, pk):  # "abc", "²", 30 digits
             return None
         return ProgressReport.objects.submitted().filter(pk=pk).first()
 
