@@ -61,11 +61,26 @@ def record_attendance(*, meeting, participant, delegates: str, user) -> bool:
             "recorded for it."
         )
     delegates = names_one_per_line(delegates)
-    attendance = (
+    try:
+        # A savepoint: on PostgreSQL a failed insert aborts the whole transaction.
+        with transaction.atomic():
+            return _record_attendance(meeting, participant, delegates, user)
+    except IntegrityError:
+        # A colleague made the row a moment ago (the unique constraint; a lock cannot hold a
+        # row that does not exist yet): it is there now, so this becomes an update of it.
+        return _record_attendance(meeting, participant, delegates, user)
+
+
+def _locked_attendance(meeting, participant) -> Attendance | None:
+    return (
         Attendance.objects.select_for_update()
         .filter(meeting=meeting, participant=participant)
         .first()
     )
+
+
+def _record_attendance(meeting, participant, delegates, user) -> bool:
+    attendance = _locked_attendance(meeting, participant)
     if attendance is None:
         attendance = Attendance(
             meeting=meeting,
@@ -76,7 +91,9 @@ def record_attendance(*, meeting, participant, delegates: str, user) -> bool:
     elif attendance.delegates == delegates:
         return False
     attendance.delegates = delegates
-    attendance.full_clean()
+    # Its one constraint, a row per meeting and participant, is left to the database: a row
+    # made meanwhile then turns this into an update (above), not into a refusal.
+    attendance.full_clean(validate_constraints=False)
     record_as(attendance, user)
     attendance.save()
     return True

@@ -51,22 +51,82 @@ class EditConflict(Exception):
         self.current = current
 
 
+DRAFT_DELETED_MESSAGE = "This draft was deleted meanwhile, so nothing was saved."
+
+
+class DraftGone(ValidationError):
+    """The draft is no longer one since this user read it: deleted (`submitted` is None), or
+    submitted (`submitted` is the report as stored). Nothing was written. A ValidationError,
+    so that the admin and scripts show its message."""
+
+    def __init__(self, pk, submitted: ProgressReport | None = None):
+        super().__init__(SUBMITTED_IMMUTABLE_MESSAGE if submitted else DRAFT_DELETED_MESSAGE)
+        self.pk, self.submitted = pk, submitted
+
+    def __reduce__(self):  # copied or pickled with its own arguments, not ValidationError's
+        return type(self), (self.pk, self.submitted)
+
+
+class AlreadyCorrected(ValidationError):
+    """The report this correction corrects has a submitted correction already (`newer`),
+    made meanwhile; nothing was written."""
+
+    def __init__(self, newer: ProgressReport):
+        super().__init__("This report has already been corrected.")
+        self.newer = newer
+
+    def __reduce__(self):
+        return type(self), (self.newer,)
+
+
+def _lock_draft(pk) -> ProgressReport:
+    """The stored draft, locked until the transaction ends; DraftGone if it is not one now."""
+    stored = ProgressReport.objects.select_for_update().filter(pk=pk).first()
+    if stored is None or stored.is_submitted:
+        raise DraftGone(pk, submitted=stored)
+    return stored
+
+
+def _submitted_correction_of(original_pk, report: ProgressReport) -> ProgressReport | None:
+    return (
+        ProgressReport.objects.submitted()
+        .filter(corrects_id=original_pk)
+        .exclude(pk=report.pk)
+        .first()
+    )
+
+
 @transaction.atomic
 def report_submit(*, report: ProgressReport, user) -> ProgressReport:
     """Submit a draft. From then on it is immutable; a submitted correction supersedes the
-    report it corrects (the old one stays, and the unique constraint on `corrects` makes a
-    second, concurrent correction of the same report fail rather than fork the history)."""
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    report it corrects (the old one stays). Two corrections of one report submitted at the
+    same moment queue on a lock of that report: the second finds the first and raises
+    AlreadyCorrected (and the unique constraint on `corrects` backs this up)."""
+    report = _lock_draft(report.pk)
+    if report.corrects_id is not None:
+        # NO KEY: the lock queues submissions of corrections without blocking the rows that
+        # merely refer to the report (a comment, a new draft correction).
+        ProgressReport.objects.select_for_update(no_key=True).get(pk=report.corrects_id)
+        if newer := _submitted_correction_of(report.corrects_id, report):
+            raise AlreadyCorrected(newer)
     report.state = ProgressReport.State.SUBMITTED
     report.submitted_by = user
     report.submitted_at = timezone.now()
     # Validated as submitted, so that the constraints on submitted reports apply.
     report.full_clean()
     record_as(report, user)
-    report.save()
-    # robust: a mail server that fails must not turn a saved submission into an error page
-    # (and a retry into a duplicate); the failure is logged.
-    transaction.on_commit(lambda: notifications.report_submitted(report), robust=True)
+    try:
+        # A savepoint: on PostgreSQL a failed statement aborts the whole transaction.
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        newer = report.corrects_id and _submitted_correction_of(report.corrects_id, report)
+        if not newer:
+            raise
+        raise AlreadyCorrected(newer) from None
+    # Queued with the submission, delivered by the worker: a mail server that fails or hangs
+    # neither delays nor undoes it.
+    notifications.report_submitted(report)
     return report
 
 
@@ -85,14 +145,14 @@ def report_save(
     """Save a new or existing draft with its new evidence files, and submit it if asked.
 
     An existing draft is locked and its version compared with the one the user started
-    from: if someone saved it since, EditConflict is raised and nothing is written. A new
-    report made from a form with `form_token` is made once: the same form posted again
-    raises AlreadyReceived with the report it made, and nothing more is written.
+    from: if someone saved it since, EditConflict is raised, and if someone deleted or
+    submitted it, DraftGone; nothing is written. A new report made from a form with
+    `form_token` is made once: the same form posted again raises AlreadyReceived with the
+    report it made, and nothing more is written. A correction submitted after another one
+    of the same report raises AlreadyCorrected (see report_submit).
     """
     if report.pk is not None:
-        stored = ProgressReport.objects.select_for_update().get(pk=report.pk)
-        if stored.is_submitted:
-            raise ValidationError(SUBMITTED_IMMUTABLE_MESSAGE)
+        stored = _lock_draft(report.pk)
         if expected_version is not None and stored.version != expected_version:
             raise EditConflict(stored)
         report.version = stored.version + 1
@@ -147,10 +207,9 @@ def _add_file(report, user, file, name, content_type, size):
 @transaction.atomic
 def report_delete_draft(*, report: ProgressReport, user, expected_version=None) -> None:
     """Delete a draft (refused if someone saved it since `expected_version`); its history
-    rows, with who deleted it, stay. Its stored files go once no other row uses them."""
-    stored = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    if stored.is_submitted:
-        raise ValidationError(SUBMITTED_IMMUTABLE_MESSAGE)
+    rows, with who deleted it, stay. Its stored files go once no other row uses them.
+    DraftGone if it was deleted or submitted meanwhile."""
+    stored = _lock_draft(report.pk)
     if expected_version is not None and stored.version != expected_version:
         raise EditConflict(stored)
     for evidence in stored.files.all():

@@ -24,7 +24,9 @@ from commitments.permissions import (
     report_for_edit,
 )
 from commitments.services.reports import (
+    AlreadyCorrected,
     AlreadyReceived,
+    DraftGone,
     EditConflict,
     correction_draft,
     report_delete_draft,
@@ -58,7 +60,16 @@ def _save_from_form(request, form, report, **save_options):
         )
     except AlreadyReceived as already:
         return _already_received(request, already.report)
+    except DraftGone:
+        # Deleted or submitted between this request's permission check and its save.
+        if gone := _draft_gone_meanwhile(request, report.pk):
+            return gone
+        raise Http404("No report has that number.") from None
+    except AlreadyCorrected as corrected:
+        return _corrected_meanwhile(request, corrected.newer)
     except EditConflict as conflict:
+        if not submit and _repeats_the_post_that_made(request, form, conflict.current):
+            return _already_received(request, conflict.current)
         form.add_error(
             None,
             "Someone else saved this draft while you were editing it, so your changes were not "
@@ -96,6 +107,34 @@ def _save_from_form(request, form, report, **save_options):
 def _made_by_this_form(request, report) -> bool:
     return report.form_token is not None and request.POST.get("form_token") == str(
         report.form_token
+    )
+
+
+def _posted_version(request) -> int | None:
+    """The draft version the form was opened at, or None if the post has none that is a
+    number (ASCII digits only: "²" is a digit to isdigit(), not to int())."""
+    version = request.POST.get("version", "")
+    return int(version) if version.isascii() and version.isdigit() else None
+
+
+def _repeats_the_post_that_made(request, form, stored) -> bool:
+    """Whether this post of the edit form is a repeat (a double click, a retry, the back
+    button) of the user's own post that saved or submitted `stored`: the version that post
+    made (the posted one plus one, as report_save bumps it), by this user, with this text.
+    A colleague's save, or one's own from another page with other text, is not."""
+    version = _posted_version(request)
+    if version is None or stored.version != version + 1:
+        return False
+    if stored.is_submitted:
+        saved_by = stored.submitted_by_id
+    else:
+        last = stored.history.order_by("-history_date", "-history_id").first()
+        saved_by = last.history_user_id if last is not None else None
+    if saved_by != request.user.pk:
+        return False
+    typed = getattr(form, "cleaned_data", {})
+    return all(
+        name in typed and typed[name] == getattr(stored, name) for name in ReportForm.Meta.fields
     )
 
 
@@ -148,6 +187,13 @@ def report_edit(request, pk):
             return _save_from_form(
                 request, form, report, expected_version=form.cleaned_data["version"]
             )
+        # The model's validation refuses a report stored as submitted: one submitted since
+        # the permission check above is answered as any other submitted meanwhile.
+        if (
+            not ProgressReport.objects.drafts().filter(pk=pk).exists()
+            and (gone := _draft_gone_meanwhile(request, pk)) is not None
+        ):
+            return gone
     else:
         form = ReportForm(instance=report, initial={"version": report.version})
     return render(request, "commitments/my/report_form.html", {"form": form, "report": report})
@@ -156,49 +202,111 @@ def report_edit(request, pk):
 def _draft_gone_meanwhile(request, pk):
     """A colleague submitted or deleted the draft while this official was editing it: keep
     what he or she typed, say what happened, and offer the way on (a correction of the
-    submitted report, or a new draft). None when the draft was never the user's to edit."""
+    submitted report, or a new draft). The same form posted again after it submitted the
+    draft is answered as already received. None when the draft was never the user's."""
     participant = official_participant(request.user)
     if participant is None:
         return None
     submitted = participant.reports.submitted().filter(pk=pk).first()
     if submitted is not None:
-        message = (
-            "A colleague submitted this draft while you were editing it, so your changes were "
-            "not saved. Your text is below: save it as a correction of the submitted report."
-        )
         report, action = correction_draft(submitted), reverse("report_correct", args=[pk])
+        form = ReportForm(request.POST, instance=report)
+        form.is_valid()  # to show the typed values; nothing is saved here
+        if "submit" in request.POST and _repeats_the_post_that_made(request, form, submitted):
+            return _already_received(request, submitted)
+        who = "You" if submitted.submitted_by_id == request.user.pk else "A colleague"
+        where = "from another page" if who == "You" else "while you were editing it"
+        message = (
+            f"{who} submitted this draft {where}, so your changes were not saved. Your text "
+            "is below: save it as a correction of the submitted report."
+        )
     else:
-        deleted = ProgressReport.history.filter(
-            id=pk, participant=participant, history_type="-"
-        ).first()
+        deleted = _deleted_draft(participant, pk)
         if deleted is None:
             return None
+        who = "You" if deleted.history_user_id == request.user.pk else "A colleague"
+        where = "from another page" if who == "You" else "while you were editing it"
         message = (
-            "A colleague deleted this draft while you were editing it, so your changes were not "
-            "saved. Your text is below: save it as a new draft."
+            f"{who} deleted this draft {where}, so your changes were not saved. Your text is "
+            "below: save it as a new draft."
         )
         report = ProgressReport(participant=participant, commitment=deleted.commitment)
         action = reverse("report_create") + f"?commitment={deleted.commitment.code}"
-    form = ReportForm(request.POST, instance=report)
-    form.is_valid()  # to show the typed values; nothing is saved here
+        form = ReportForm(request.POST, instance=report)
+        form.is_valid()
     form.add_error(None, message)
+    _files_not_kept(request)
     context = {"form": form, "report": report, "form_action": action}
     return render(request, "commitments/my/report_form.html", context, status=409)
+
+
+def _deleted_draft(participant, pk):
+    """The history row that says the participant's draft `pk` was deleted, or None."""
+    return (
+        ProgressReport.history.filter(id=pk, participant=participant, history_type="-")
+        .select_related("commitment")
+        .first()
+    )
+
+
+def _delete_of_a_draft_gone(request, pk):
+    """The draft to delete was submitted or deleted since the page showed it (by a
+    colleague, or by this same form sent twice): say so and go on. None when it was never
+    the user's draft."""
+    participant = official_participant(request.user)
+    if participant is None:
+        return None
+    submitted = participant.reports.submitted().filter(pk=pk).first()
+    if submitted is not None:
+        who = "You" if submitted.submitted_by_id == request.user.pk else "A colleague"
+        messages.error(
+            request,
+            f"{who} submitted this draft before it could be deleted, so it was not deleted: "
+            "a submitted report stays. Record a correction if it needs one.",
+        )
+        return redirect("report_detail", pk=pk)
+    deleted = _deleted_draft(participant, pk)
+    if deleted is None:
+        return None
+    if deleted.history_user_id == request.user.pk:
+        messages.info(
+            request,
+            f"The draft on {deleted.commitment.code} was already deleted (the form was sent "
+            "twice); nothing more was done.",
+        )
+    else:
+        messages.info(
+            request,
+            f"A colleague deleted this draft before you did: the draft on "
+            f"{deleted.commitment.code} is gone.",
+        )
+    return redirect("workspace")
 
 
 @require_POST
 @login_required
 def report_delete(request, pk):
-    report = report_for_edit(request.user, pk)
-    version = request.POST.get("version", "")
-    if not version.isdigit():
+    version = _posted_version(request)
+    try:
+        report = report_for_edit(request.user, pk)
+    except (PermissionDenied, Http404):
+        # Only a delete that says which version it saw was posted from the draft's page.
+        if version is not None and (gone := _delete_of_a_draft_gone(request, pk)):
+            return gone
+        raise
+    if version is None:
         # Every delete says which version it saw, so that it cannot remove a colleague's
         # later work unseen.
         messages.error(request, "The page was out of date, so nothing was deleted: look at "
                        "the draft again before deleting it.")  # fmt: skip
         return redirect("report_detail", pk=report.pk)
     try:
-        report_delete_draft(report=report, user=request.user, expected_version=int(version))
+        report_delete_draft(report=report, user=request.user, expected_version=version)
+    except DraftGone:
+        # Submitted or deleted between this request's permission check and its delete.
+        if gone := _delete_of_a_draft_gone(request, pk):
+            return gone
+        raise Http404("No report has that number.") from None
     except EditConflict:
         messages.error(
             request,
@@ -218,23 +326,7 @@ def report_correct(request, pk):
     if newer is not None and request.method == "POST" and _made_by_this_form(request, newer):
         return _already_received(request, newer)
     if newer is not None and request.method == "POST":
-        # Someone corrected it while this official was writing: keep the text, point the
-        # form at the newest report.
-        form = ReportForm(request.POST, instance=correction_draft(newer))
-        form.is_valid()
-        form.add_error(
-            None,
-            "A colleague corrected this report while you were writing, so nothing was saved. "
-            "Your text is below: save it as a correction of the newest report.",
-        )
-        _files_not_kept(request)
-        context = {
-            "form": form,
-            "report": form.instance,
-            "original": newer,
-            "form_action": reverse("report_correct", args=[newer.pk]),
-        }
-        return render(request, "commitments/my/report_form.html", context, status=409)
+        return _corrected_meanwhile(request, newer)
     if newer is not None:
         messages.error(request, "This report has already been corrected; correct the newest one.")
         return redirect("report_detail", pk=newer.pk)
@@ -248,6 +340,28 @@ def report_correct(request, pk):
         form = ReportForm(instance=correction)
     context = {"form": form, "report": correction, "original": original}
     return render(request, "commitments/my/report_form.html", context)
+
+
+def _corrected_meanwhile(request, newer):
+    """Someone corrected the report while this official was writing a correction of it (or
+    editing a draft correction): keep the text, point the form at the newest report."""
+    form = ReportForm(request.POST, instance=correction_draft(newer))
+    form.is_valid()  # to show the typed values; nothing is saved here
+    if newer.submitted_by_id == request.user.pk:
+        message = "You corrected this report from another page, so nothing was saved."
+    else:
+        message = "A colleague corrected this report while you were writing, so nothing was saved."
+    form.add_error(
+        None, f"{message} Your text is below: save it as a correction of the newest report."
+    )
+    _files_not_kept(request)
+    context = {
+        "form": form,
+        "report": form.instance,
+        "original": newer,
+        "form_action": reverse("report_correct", args=[newer.pk]),
+    }
+    return render(request, "commitments/my/report_form.html", context, status=409)
 
 
 @require_safe
