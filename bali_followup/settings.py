@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before any view (and CSRF's process_view) reads the request's data; after the user is
     # known, for the refusal's page.
+    "commitments.middleware.RefuseOversizedRequestsMiddleware",
     "commitments.middleware.RefuseNulBytesMiddleware",
     "commitments.middleware.PrivateWhenLoggedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -157,6 +158,14 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = 10  # files in one request; a report rarely needs more
+# A file over EVIDENCE_MAX_BYTES is dropped as it arrives; a request larger than all the files
+# it may carry, plus the form's text, is refused before it is read.
+FILE_UPLOAD_HANDLERS = [
+    "commitments.uploads.EvidenceSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+REQUEST_MAX_BYTES = EVIDENCE_MAX_BYTES * DATA_UPLOAD_MAX_NUMBER_FILES + 3 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # The official's workspace flags a status older than this many days as stale.

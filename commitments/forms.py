@@ -8,8 +8,11 @@ import uuid
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 
 from commitments import handover_register
 from commitments.evidence import ACCEPT_ATTRIBUTE, validate_evidence_file
@@ -63,6 +66,14 @@ class MultipleFileField(forms.FileField):
         return [clean_one(data, initial)] if data else []
 
 
+def evidence_limits() -> str:
+    """The limits, as the form states them, from the settings that enforce them."""
+    return (
+        f"PDF, Office documents or images, at most {filesizeformat(settings.EVIDENCE_MAX_BYTES)} "
+        f"each and {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files at a time."
+    )
+
+
 class ReportForm(forms.ModelForm):
     """A progress report as an official writes it. The participant and the commitment are
     set by the view from the official's account and the URL, never from the posted data."""
@@ -70,7 +81,7 @@ class ReportForm(forms.ModelForm):
     evidence_files = MultipleFileField(
         required=False,
         label="Evidence files",
-        help_text="PDF, Office documents or images, at most 10 MB each.",
+        help_text=lazy(evidence_limits, str)(),
     )
     # Made when a form for a new report is opened: posting the same form twice makes one report.
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -123,6 +134,9 @@ class ReportForm(forms.ModelForm):
 
 
 class CommentForm(forms.ModelForm):
+    # Made when the form is opened: posting the same form twice makes one comment.
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Comment
         fields = ["kind", "body"]
@@ -133,6 +147,8 @@ class CommentForm(forms.ModelForm):
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, Comment.Kind(k).label) for k in kinds]
+        if not self.is_bound:
+            self.fields["form_token"].initial = uuid.uuid4()
         if len(kinds) == 1:
             self.fields["kind"].initial = kinds[0]
             self.fields["kind"].widget = forms.HiddenInput()

@@ -33,6 +33,7 @@ import dj_database_url
 import psycopg
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -335,7 +336,7 @@ def prepared(tmp_path_factory):
 def prepare(folder: Path) -> Prepared:
     """Run PREPARE for SQLite and, when it is reachable, PostgreSQL, at the same time."""
     folder.mkdir()
-    made = Prepared(folder=str(folder), postgres_problem=postgres_unreachable())
+    made = Prepared(folder=str(folder), postgres_problem=postgres_not_in_this_run())
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "bali_followup.settings"}
     environment.pop("DATABASE_URL", None)
     runs = [
@@ -387,9 +388,23 @@ def _start(environment: dict) -> subprocess.Popen:
     )
 
 
+NOT_IN_THIS_RUN = (
+    "this run's database is SQLite; the round trips through PostgreSQL run when DATABASE_URL "
+    "names PostgreSQL (CI's second pass), which keeps the SQLite pass within its time"
+)
+
+
+def postgres_not_in_this_run() -> str | None:
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        return NOT_IN_THIS_RUN
+    return postgres_unreachable()
+
+
 def need_postgres(prepared: Prepared) -> None:
     if prepared.postgres_problem is None:
         return
+    if prepared.postgres_problem == NOT_IN_THIS_RUN:
+        pytest.skip(NOT_IN_THIS_RUN)
     message = f"PostgreSQL is not reachable at {postgres_admin_url()}: {prepared.postgres_problem}"
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message} (CI runs these tests; it does not skip them)")

@@ -295,7 +295,6 @@ def test_the_admin_works_under_the_content_security_policy(page, site, live_serv
     page.locator("#result_list tbody th a").first.click()
     page.get_by_role("link", name="History").click()
     page.wait_for_url("**/history/")
-    for path in ["/", "/matrix/", "/countries/idn/", "/commitments/17a/", "/reports/",
-                 "/meetings/", "/ministerial-review/", "/ministerial-review/print/",
-                 "/handover/", "/comments/"]:  # fmt: skip
+    # Pages the other browser tests do not open (they check every page they open).
+    for path in ["/ministerial-review/print/", "/comments/"]:
         page.goto(site + path)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from commitments.models import Comment, Commitment, Participant, ProgressReport
 from commitments.services.comments import comment_add
 from commitments.services.reports import report_submit
-from tests.conftest import client_for, get_counting_queries, make_report, page_text
+from tests.conftest import client_for, get_counting_queries, make_report, messages_of, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -385,3 +385,25 @@ def test_the_comment_queue_answers_any_paging_asked_for(amir, indonesia, query):
     assert response.status_code in (200, 404)
     if response.status_code == 200:
         assert 1 <= response.context["table"].paginator.per_page <= 100
+
+
+def test_a_comment_form_posted_twice_adds_one_comment_and_one_email(
+    amir, indonesia, official_of_indonesia, mailoutbox
+):
+    import re
+
+    report = make_report(indonesia, user=official_of_indonesia)
+    page = amir.get(f"/reports/{report.pk}/").content.decode()
+    token = re.search(r'name="form_token" value="([0-9a-f-]+)"', page)[1]
+    data = {"kind": "question", "body": "Which law?", "form_token": token}
+    amir.post(f"/reports/{report.pk}/comments/", data)
+    second = amir.post(f"/reports/{report.pk}/comments/", data)
+    assert second["Location"] == f"/reports/{report.pk}/"
+    assert any("already been received" in m for m in messages_of(second))
+    assert report.comments.count() == 1
+    assert len(mailoutbox) == 1  # to Indonesia's official, once
+    # A form opened again is a new comment.
+    page = amir.get(f"/reports/{report.pk}/").content.decode()
+    token = re.search(r'name="form_token" value="([0-9a-f-]+)"', page)[1]
+    amir.post(f"/reports/{report.pk}/comments/", {**data, "form_token": token})
+    assert report.comments.count() == 2

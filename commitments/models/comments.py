@@ -23,6 +23,8 @@ class Comment(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     body = models.TextField(max_length=5000)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Made when the comment form is opened: the same form posted twice makes one comment.
+    form_token = models.UUIDField(null=True, blank=True, editable=False, unique=True)
 
     history = HistoricalRecords()
 

@@ -11,7 +11,7 @@ from commitments.filters import ParticipantCommitmentFilter
 from commitments.forms import CommentForm
 from commitments.models import Comment, ProgressReport
 from commitments.permissions import comment_kinds_for, report_for_comment, require_secretariat
-from commitments.services.comments import comment_add
+from commitments.services.comments import CommentAlreadyReceived, comment_add
 from commitments.tables import CappedPaginator, CommentQueueTable
 from commitments.views.report import report_detail_context
 
@@ -41,13 +41,19 @@ def comment_create(request, pk):
     report = report_for_comment(request.user, pk)
     form = CommentForm(request.POST, kinds=comment_kinds_for(request.user, report))
     if form.is_valid():
-        comment_add(
-            report=report,
-            user=request.user,
-            kind=form.cleaned_data["kind"],
-            body=form.cleaned_data["body"],
-        )
-        messages.success(request, "Your comment was added; the people concerned are emailed.")
+        try:
+            comment_add(
+                report=report,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                body=form.cleaned_data["body"],
+                form_token=form.cleaned_data["form_token"],
+            )
+        except CommentAlreadyReceived:
+            messages.info(request, "This comment had already been received (it was sent "
+                          "twice); it was added once.")  # fmt: skip
+        else:
+            messages.success(request, "Your comment was added; the people concerned are emailed.")
         return redirect("report_detail", pk=report.pk)
     context = report_detail_context(request, report, comment_form=form)
     return render(request, "commitments/report_detail.html", context, status=200)
