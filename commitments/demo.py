@@ -150,10 +150,14 @@ class ClearResult:
     deactivated_users: list[str] = field(default_factory=list)
 
 
+def demo_reports():
+    return ProgressReport.objects.filter(is_demo=True)
+
+
 def demo_data_present() -> bool:
     """Whether demonstration reports exist: every page, and the report for Ministers, then
-    say so."""
-    return ProgressReport.objects.filter(is_demo=True).exists()
+    say so. Answered from an index (`progressreport_is_demo`), since every page asks."""
+    return demo_reports().exists()
 
 
 @transaction.atomic

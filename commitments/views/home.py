@@ -63,13 +63,18 @@ def meetings_around(today):
     return upcoming[:MEETINGS_EACH_WAY], recent[:MEETINGS_EACH_WAY]
 
 
-def progress_context():
-    matrix = status_matrix()
-    latest = (
+def latest_reports():
+    """The newest submissions, read in the order of the `progressreport_latest` index."""
+    return (
         counted_reports()
         .select_related("participant", "commitment")
         .order_by("-submitted_at", "-pk")[:LATEST_REPORTS]
     )
+
+
+def progress_context():
+    matrix = status_matrix()
+    latest = latest_reports()
     chart_rows = [(c.code, counter) for c, counter in matrix.counts_by_commitment()]
     return {"matrix": matrix, "latest_reports": latest, "status_chart": stacked_bars(chart_rows)}
 
