@@ -62,6 +62,7 @@ from tests.test_permission_matrix import (
     row_for,
     targets_of,
 )
+from tests.test_permission_matrix import world as world  # the matrix's objects, the fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -644,28 +645,6 @@ def run(probe: Probe, client: Client):
     if probe.expect is not None and response.status_code != probe.expect:
         return f"{probe}: {response.status_code}, expected {probe.expect}"
     return None
-
-
-@pytest.fixture
-def world(
-    settings,
-    tmp_path,
-    superuser,
-    secretariat_user,
-    official_of_indonesia,
-    official_of_thailand,
-    indonesia,
-    thailand,
-):
-    settings.MEDIA_ROOT = tmp_path
-    return World(
-        superuser=superuser,
-        secretariat=secretariat_user,
-        official_a=official_of_indonesia,
-        official_b=official_of_thailand,
-        indonesia=indonesia,
-        thailand=thailand,
-    )
 
 
 @pytest.fixture
