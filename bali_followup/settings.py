@@ -94,6 +94,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "commitments.context_processors.site",
@@ -122,6 +123,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+    }
+
+# The cache holds pages' shared fragments (keyed on the data version: commitments/caching.py)
+# and the rate limits' counts. Local memory by default (one process: `make run`); with
+# several processes or instances behind one database, set REDIS_URL so that they share
+# one cache (Django's own Redis backend).
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "followup",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "followup",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

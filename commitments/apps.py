@@ -5,3 +5,8 @@ class CommitmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "commitments"
     verbose_name = "Follow-up tracker"
+
+    def ready(self):
+        from commitments.caching import connect_signals
+
+        connect_signals()

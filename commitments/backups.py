@@ -58,6 +58,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
+from commitments.caching import bump
 from commitments.roles import SECRETARIAT
 
 FORMAT = "bali-followup-backup"
@@ -69,6 +70,10 @@ LEFT_OUT = {
     "sessions.session": (
         "logins in progress, not data anyone entered: a restore signs everyone out, and a "
         "backup kept for months carries no one's live login"
+    ),
+    "commitments.dataversion": (
+        "the key of cached pages, not data: a migration makes it and a restore changes it, "
+        "so that nothing cached before the restore is shown after it"
     ),
 }
 # A freshly migrated database is not empty: Django's post_migrate makes the content types and
@@ -411,6 +416,7 @@ def restore(directory, *, using: str = DEFAULT_DB_ALIAS) -> dict:
             _check_constraints(using)
             _refuse_other_row_counts(manifest, using)
             _reset_sequences(using)
+            bump(using)
             _restore_media(directory, manifest, media_root, written)
     except BaseException:
         _remove_restored_media(media_root, written, made_media_root)
@@ -508,7 +514,7 @@ def rows_beyond_migrations(using: str) -> dict[str, int]:
     found = {}
     for model in database_models(using):
         rows = model._base_manager.using(using)
-        if model in (ContentType, Permission):
+        if model in (ContentType, Permission) or model._meta.label_lower in LEFT_OUT:
             continue
         if model is Group:
             rows = rows.exclude(name=SECRETARIAT)
@@ -583,7 +589,7 @@ def _refuse_other_row_counts(manifest: dict, using: str) -> None:
     """Every table now holds exactly the backup's rows: no signal wrote a row of its own."""
     expected = manifest["rows"]
     differences = []
-    for model in database_models(using):
+    for model in backed_up_models(using):
         label = model._meta.label_lower
         count = model._base_manager.using(using).count()
         if count != expected.get(label, 0):

@@ -34,6 +34,7 @@ from django.db.models.deletion import Collector
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from commitments.caching import bump
 from commitments.models import (
     Comment,
     Commitment,
@@ -209,6 +210,7 @@ def seed_demo(
     created = [*originals, *corrections, *drafts]
     _backdate_updated_at(created)
     history = ProgressReport.history.bulk_history_create(created, default_change_reason=SOURCE)
+    bump()  # bulk_create sends no signals
 
     result.submitted = len(originals) + len(corrections)
     result.corrections = len(corrections)

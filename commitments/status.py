@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import OuterRef, Subquery
 
 from commitments.models import Commitment, Participant, ProgressReport
 
@@ -148,19 +148,15 @@ def status_counts_over_time(commitment, dates) -> list[tuple[datetime.date, Coun
     ]
 
 
-def with_status_counts(participants, commitments, as_of=None):
-    """Annotate each participant with `count_<status>`: on how many of `commitments` its
-    latest status is that status (`count_no_report` where it has none). Computed in the
-    database, so that tables sort by these columns there."""
-    statuses = {f"status_{c.pk}": latest_status(OuterRef("pk"), c.pk, as_of) for c in commitments}
-    counts = {}
-    for status in [*STATUS_ORDER, NO_REPORT]:
-        total = Value(0, output_field=IntegerField())
-        for name in statuses:
-            if status == NO_REPORT:
-                matches = When(**{f"{name}__isnull": True}, then=Value(1))
-            else:
-                matches = When(**{name: status}, then=Value(1))
-            total = total + Case(matches, default=Value(0), output_field=IntegerField())
-        counts[f"count_{status}"] = total
-    return participants.annotate(**statuses).annotate(**counts)
+def counts_by_participant(matrix: Matrix) -> list[dict]:
+    """For each row of the matrix: the participant, on how many commitments its latest
+    status is each status (`count_<status>`, `count_no_report`), and the latest date it
+    reported for. Counted from the cells: each cell's status is found once, by the matrix's
+    query, however many columns count it."""
+    rows = []
+    for row in matrix.rows:
+        found = Counter(cell.status if cell else NO_REPORT for cell in row.cells)
+        counts = {f"count_{status}": found[status] for status in [*STATUS_ORDER, NO_REPORT]}
+        latest = max((cell.as_of for cell in row.cells if cell), default=None)
+        rows.append({"participant": row.participant, "latest_report": latest, **counts})
+    return rows

@@ -194,14 +194,16 @@ class StatusCountColumn(tables.Column):
 
 
 class CountryTable(tables.Table):
-    """Tracked participants with how many commitments stand at each status. Sorting happens in
-    the database: the counts and the latest date are annotations, not Python properties."""
+    """Tracked participants with how many commitments stand at each status: the rows of
+    status.counts_by_participant, sorted in Python (one row per participant, counted from
+    the matrix), not in the database."""
 
     short_name = tables.Column(
         verbose_name="Participant",
-        linkify=lambda record: record.get_absolute_url(),
+        accessor="participant__short_name",
+        linkify=lambda record: record["participant"].get_absolute_url(),
     )
-    role = tables.Column(verbose_name="Role")
+    role = tables.Column(verbose_name="Role", accessor="participant__get_role_display")
     latest_report = tables.DateColumn(verbose_name="Latest report", format="j F Y")
 
     class Meta:

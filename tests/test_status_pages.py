@@ -164,15 +164,31 @@ def test_every_tracked_participant_has_a_row_even_without_reports(siti):
 # Countries ---------------------------------------------------------------------------------------
 
 
+def country_rows(response) -> dict[str, dict]:
+    """The rows of /countries/ by participant name."""
+    return {row.record["participant"].short_name: row.record for row in table_rows(response)}
+
+
+def table_rows(response):
+    return response.context["table"].rows
+
+
+def country_value(record: dict, column: str):
+    if column == "short_name":
+        return record["participant"].short_name
+    if column == "role":
+        return record["participant"].get_role_display()
+    return record[column]
+
+
 def test_the_country_table_counts_statuses_per_participant(siti, indonesia, thailand):
     make_report(indonesia, "17a", status="complete")
     make_report(indonesia, "17b", status="complete")
     make_report(thailand, "17a", status="limited")
-    table = siti.get("/countries/").context["table"]
-    rows = {row.record.short_name: row.record for row in table.rows}
-    assert (rows["Indonesia"].count_complete, rows["Indonesia"].count_no_report) == (2, 5)
-    assert rows["Thailand"].count_limited == 1
-    assert rows["Indonesia"].latest_report == datetime.date(2003, 1, 15)
+    rows = country_rows(siti.get("/countries/"))
+    assert (rows["Indonesia"]["count_complete"], rows["Indonesia"]["count_no_report"]) == (2, 5)
+    assert rows["Thailand"]["count_limited"] == 1
+    assert rows["Indonesia"]["latest_report"] == datetime.date(2003, 1, 15)
     assert len(rows) == 38
 
 
@@ -192,7 +208,7 @@ def test_the_country_table_sorts_by_every_column(siti, indonesia, thailand, colu
         make_report(participant, code, status=status, as_of=datetime.date(2003, 1, day))
     response = siti.get(f"/countries/?sort={direction}{column}")
     assert response.status_code == 200
-    values = [getattr(row.record, column) for row in response.context["table"].rows]
+    values = [country_value(row.record, column) for row in table_rows(response)]
     present = [v for v in values if v is not None]
     assert len(set(present)) > 1, "the data must tell the orders apart"
     assert present == sorted(present, reverse=direction == "-")
@@ -364,9 +380,9 @@ def test_the_report_page_query_count_is_fixed(siti, indonesia):
     report = make_report(indonesia)
     # session, user, the report with its participant and commitment, the viewer's official
     # record (permission check, then cached for the navigation), its correction, its files,
-    # its history rows, its files' history rows, its comments, the demo-data flag, the
-    # viewer's groups (navigation)
-    assert count_queries(siti, f"/reports/{report.pk}/") == 11
+    # its history rows, its files' history rows, its comments, the data version and the
+    # demo-data flag (then cached under that version), the viewer's groups (navigation)
+    assert count_queries(siti, f"/reports/{report.pk}/") == 12
 
 
 # Demonstration data ------------------------------------------------------------------------------
@@ -399,8 +415,8 @@ def test_the_country_table_dates_ignore_replaced_reports(siti, indonesia):
     original = make_report(indonesia, as_of=datetime.date(2003, 6, 1))
     correction = make_correction(original=original, user=None, as_of=datetime.date(2002, 6, 1))
     report_submit(report=correction, user=None)
-    rows = {r.record.short_name: r.record for r in siti.get("/countries/").context["table"].rows}
-    assert rows["Indonesia"].latest_report == datetime.date(2002, 6, 1)
+    rows = country_rows(siti.get("/countries/"))
+    assert rows["Indonesia"]["latest_report"] == datetime.date(2002, 6, 1)
 
 
 def test_anonymous_users_see_a_countrys_groups_but_not_its_progress(client, indonesia):

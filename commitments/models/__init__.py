@@ -21,6 +21,7 @@ from commitments.models.meetings import (
 from commitments.models.progress import EvidenceFile, Official, ProgressReport
 from commitments.models.reference import Commitment, Paragraph, Participant
 from commitments.models.sourcing import Confidence
+from commitments.models.versioning import DataVersion
 
 __all__ = [
     "Assistance",
@@ -28,6 +29,7 @@ __all__ = [
     "Comment",
     "Commitment",
     "Confidence",
+    "DataVersion",
     "EvidenceFile",
     "ExpertGroup",
     "ExpertMeeting",

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from commitments.access import can_view_progress
@@ -72,11 +73,18 @@ def latest_reports():
     )
 
 
+def status_chart(matrix):
+    return stacked_bars([(c.code, counter) for c, counter in matrix.counts_by_commitment()])
+
+
 def progress_context():
-    matrix = status_matrix()
-    latest = latest_reports()
-    chart_rows = [(c.code, counter) for c, counter in matrix.counts_by_commitment()]
-    return {"matrix": matrix, "latest_reports": latest, "status_chart": stacked_bars(chart_rows)}
+    """Lazy: computed only when the cached fragment (keyed on the data version) is missing."""
+    matrix = SimpleLazyObject(status_matrix)
+    return {
+        "matrix": matrix,
+        "latest_reports": latest_reports(),  # a queryset: read only if rendered
+        "status_chart": SimpleLazyObject(lambda: status_chart(matrix)),
+    }
 
 
 @require_safe

@@ -6,11 +6,12 @@ All statuses come from commitments.status; these views only choose what to show.
 import datetime
 
 import django_tables2 as tables
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from commitments.access import can_view_progress, progress_view
@@ -26,9 +27,9 @@ from commitments.models import (
 from commitments.models.progress import EARLIEST_AS_OF
 from commitments.status import (
     counted_reports,
+    counts_by_participant,
     status_counts_over_time,
     status_matrix,
-    with_status_counts,
 )
 from commitments.tables import CountryTable
 
@@ -46,7 +47,8 @@ def matrix(request):
         "form": form,
         "as_of": as_of,
         "is_today": as_of == today,
-        "matrix": status_matrix(as_of=as_of),
+        # Lazy: built only when the cached fragment is missing (templates/includes/matrix.html).
+        "matrix": SimpleLazyObject(lambda: status_matrix(as_of=as_of)),
         "earliest": EARLIEST_AS_OF,
         "review_due": founding.review_due_date if founding else None,
     }
@@ -56,19 +58,21 @@ def matrix(request):
 # Countries --------------------------------------------------------------------------------------
 
 
+def country_table(request) -> CountryTable:
+    """One row per participant, counted from the current matrix, sorted as asked."""
+    table = CountryTable(counts_by_participant(status_matrix()))
+    tables.RequestConfig(request, paginate=False).configure(table)
+    return table
+
+
 @require_safe
 @progress_view
 def country_list(request):
-    commitments = list(Commitment.objects.tracked())
-    # The latest date any counted report speaks for: one index-backed subquery per row, not
-    # a join over the whole history.
-    latest = counted_reports().filter(participant=OuterRef("pk")).order_by("-as_of")
-    participants = with_status_counts(Participant.objects.tracked(), commitments).annotate(
-        latest_report=Subquery(latest.values("as_of")[:1])
-    )
-    table = CountryTable(participants)
-    tables.RequestConfig(request, paginate=False).configure(table)
-    return render(request, "commitments/country_list.html", {"table": table})
+    # Lazy: built only when the cached table (keyed on the data version and the sort) is
+    # missing.
+    table = SimpleLazyObject(lambda: country_table(request))
+    context = {"table": table, "sort": request.GET.get("sort", "")}
+    return render(request, "commitments/country_list.html", context)
 
 
 def get_participant(iso3: str) -> Participant:
