@@ -1,7 +1,6 @@
 """Tables of the app's list pages (django-tables2). Every column sorts in the database."""
 
 import django_tables2 as tables
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -9,26 +8,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from commitments.models import Confidence, ProgressReport
+from commitments.paging import COUNT_CAP
 from commitments.status import NO_REPORT, STATUS_ORDER
 from commitments.templatetags.followup import status_badge
-
-# Paging -------------------------------------------------------------------------------------------
-
-MAX_PER_PAGE = 100
-
-
-def page_size(per_page) -> int:
-    """?per_page= as a page size from 1 to MAX_PER_PAGE: a page of a million rows is not a
-    page, and one of no rows or fewer is not one either."""
-    return max(1, min(int(per_page), MAX_PER_PAGE))
-
-
-class CappedPaginator(Paginator):
-    """django-tables2 takes ?per_page= from the request and ignores what is not a whole
-    number (and 0, for which it uses the table's 25); the rest is clamped."""
-
-    def __init__(self, object_list, per_page, *args, **kwargs):
-        super().__init__(object_list, page_size(per_page), *args, **kwargs)
 
 
 def country_url(record):
@@ -134,7 +116,11 @@ class ReportTable(tables.Table):
     @property
     def caption(self) -> str:
         count = self.paginator.count
-        text = f"{count} submitted report{pluralize(count)}"
+        if getattr(self.paginator, "is_capped", False):
+            # Counting further would read the whole history for one number.
+            text = f"More than {COUNT_CAP:,} submitted reports"
+        else:
+            text = f"{count} submitted report{pluralize(count)}"
         if self.is_filtered:
             text += f" match{pluralize(count, 'es,')} these filters"
         if self.paginator.num_pages > 1:
@@ -228,8 +214,13 @@ class CountryTable(tables.Table):
 class CommentQueueTable(ReportTable):
     """The comment queue: submitted reports, newest submission first, with their comments."""
 
-    comment_count = tables.Column(verbose_name="Comments", attrs={"td": {"class": "numeric"}})
-    acknowledged = tables.BooleanColumn(verbose_name="Acknowledged", yesno="Yes,No")
+    # Not sortable: sorting by them would count the comments of every report in the history.
+    comment_count = tables.Column(
+        verbose_name="Comments", attrs={"td": {"class": "numeric"}}, orderable=False
+    )
+    acknowledged = tables.BooleanColumn(
+        verbose_name="Acknowledged", yesno="Yes,No", orderable=False
+    )
 
     caption = "Submitted reports, newest submission first."
     empty_text = "No submitted report matches."

@@ -14,10 +14,10 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
-from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
+
+from commitments.paging import CountCappedPaginator
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
@@ -155,7 +155,15 @@ def guard_every_admin(site) -> None:
             site.register(model, guarded(type(model_admin)))
 
 
-class HistoryAdmin(SafeLookupsAdminMixin, SimpleHistoryAdmin):
+class BoundedListMixin:
+    """No COUNT(*) over a whole table on a page load: the full count is not shown and the
+    paginator counts at most COUNT_CAP rows (commitments.paging)."""
+
+    show_full_result_count = False
+    paginator = CountCappedPaginator
+
+
+class HistoryAdmin(BoundedListMixin, SafeLookupsAdminMixin, SimpleHistoryAdmin):
     """Every admin page links to the record's history: who changed what, and when.
 
     A past version is shown, never restored: restoring would overwrite later changes (and
@@ -198,17 +206,6 @@ class HistoryAdmin(SafeLookupsAdminMixin, SimpleHistoryAdmin):
         return self.get_object(request, unquote(object_id)) is not None
 
 
-class CappedCountPaginator(Paginator):
-    """Counts at most CAP rows (SELECT COUNT(*) FROM (... LIMIT CAP+1)), so a page load never
-    counts the whole reports table; past the cap the last pages are reached by filtering."""
-
-    CAP = 10_000
-
-    @cached_property
-    def count(self):
-        return self.object_list[: self.CAP + 1].count()
-
-
 class ReadOnlyAdmin(HistoryAdmin):
     """Records written only by the site's own workflow: shown, never edited here."""
 
@@ -219,7 +216,7 @@ class ReadOnlyAdmin(HistoryAdmin):
         return False
 
 
-class LogAdmin(SafeLookupsAdminMixin, admin.ModelAdmin):
+class LogAdmin(BoundedListMixin, SafeLookupsAdminMixin, admin.ModelAdmin):
     """Logs written by the app itself (they are their own history): shown, never changed."""
 
     def has_add_permission(self, request):

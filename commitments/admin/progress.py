@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from commitments.admin.base import (
-    CappedCountPaginator,
     HistoryAdmin,
     ReadOnlyAdmin,
     is_lookup_value,
@@ -86,10 +85,7 @@ class ProgressReportAdmin(HistoryAdmin):
     search_fields = ["participant__name", "participant__short_name", "narrative"]
     autocomplete_fields = ["participant", "commitment"]
     raw_id_fields = ["corrects"]
-    # No COUNT(*) over the whole table on a page load: the full count is not shown and the
-    # paginator's count is capped. (No date_hierarchy either: it scans every date.)
-    show_full_result_count = False
-    paginator = CappedCountPaginator
+    # (No date_hierarchy: it scans every date. The count is capped: BoundedListMixin.)
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["participant", "commitment", "status", "as_of", "corrects"]}),

@@ -155,6 +155,16 @@ class ProgressReport(models.Model):
             # The dashboard's latest reports: read in this order, stopping after a few,
             # rather than sorting the whole history (2.1 s at a million reports).
             models.Index(F("submitted_at").desc(), F("id").desc(), name="progressreport_latest"),
+            # A participant's history on its country page, newest first, a page at a time.
+            models.Index(
+                "participant",
+                F("as_of").desc(),
+                F("submitted_at").desc(),
+                F("id").desc(),
+                name="progressreport_timeline",
+            ),
+            # The reports table's default order (newest date first), a page at a time.
+            models.Index(F("as_of").desc(), F("id").desc(), name="progressreport_as_of"),
             # The demonstration-data notice asks on every page whether any report is one.
             models.Index(fields=["is_demo"], name="progressreport_is_demo"),
         ]

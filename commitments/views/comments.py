@@ -3,16 +3,18 @@
 import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from commitments.filters import ParticipantCommitmentFilter
 from commitments.forms import CommentForm
 from commitments.models import Comment, ProgressReport
+from commitments.paging import CappedPaginator
 from commitments.permissions import comment_kinds_for, report_for_comment, require_secretariat
 from commitments.services.comments import CommentAlreadyReceived, comment_add
-from commitments.tables import CappedPaginator, CommentQueueTable
+from commitments.tables import CommentQueueTable
 from commitments.views.report import report_detail_context
 
 
@@ -20,12 +22,17 @@ from commitments.views.report import report_detail_context
 @login_required
 def comment_queue(request):
     require_secretariat(request.user)
+    # The comments are counted by subqueries in the select list, so only for the page's
+    # rows: a COUNT joined over every report would read the whole history before paging.
+    comments = Comment.objects.filter(report=OuterRef("pk"))
     reports = (
         ProgressReport.objects.submitted()
         .select_related("participant", "commitment")
         .annotate(
-            comment_count=Count("comments"),
-            acknowledged=Count("comments", filter=Q(comments__kind=Comment.Kind.ACKNOWLEDGEMENT)),
+            comment_count=Coalesce(
+                Subquery(comments.values("report").annotate(n=Count("pk")).values("n")), 0
+            ),
+            acknowledged=Exists(comments.filter(kind=Comment.Kind.ACKNOWLEDGEMENT)),
         )
     )
     filterset = ParticipantCommitmentFilter(request.GET, queryset=reports)

@@ -8,7 +8,8 @@ from commitments.access import progress_view
 from commitments.exports import EXPORTS
 from commitments.filters import ReportFilter
 from commitments.models import ProgressReport
-from commitments.tables import REPLACED_BY, CappedPaginator, ReportTable
+from commitments.paging import CappedPaginator
+from commitments.tables import REPLACED_BY, ReportTable
 
 
 @method_decorator(progress_view, name="dispatch")

@@ -31,7 +31,10 @@ from commitments.status import (
     status_counts_over_time,
     status_matrix,
 )
+from commitments.paging import CountCappedPaginator
 from commitments.tables import CountryTable
+
+TIMELINE_PER_PAGE = 25
 
 # The matrix -------------------------------------------------------------------------------------
 
@@ -113,7 +116,10 @@ def country_detail(request, iso3):
         if can_view_progress(request.user):
             matrix = status_matrix(participants=Participant.objects.filter(pk=participant.pk))
             context["current"] = list(zip(matrix.commitments, matrix.rows[0].cells, strict=True))
-            context["timeline"] = report_timeline(participant)
+            # One page of the history at a time, read in the order of an index
+            # (`progressreport_timeline`); the count stops at COUNT_CAP.
+            paginator = CountCappedPaginator(report_timeline(participant), TIMELINE_PER_PAGE)
+            context["timeline"] = paginator.get_page(request.GET.get("page"))
     return render(request, "commitments/country_detail.html", context)
 
 
