@@ -7,7 +7,7 @@ database without building model instances. Two columns the page leaves out follo
 narrative and the source, which is what readers of a download most often want.
 
 Text that a spreadsheet would run as a formula: the CSV prefixes it with an apostrophe (a
-CSV has no other way to say "text"); the Excel file writes every cell as a string cell,
+CSV has no other way to say "text"); the Excel file (XlsxWriter) writes every cell as a string cell,
 which Excel never evaluates, so it holds the text exactly as it is.
 """
 
@@ -16,13 +16,14 @@ import datetime
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+import xlsxwriter
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from commitments.models import Confidence, ProgressReport
 from commitments.tables import REPLACED_BY, ReportTable, commitment_text
@@ -145,31 +146,50 @@ def csv_response(reports: QuerySet) -> StreamingHttpResponse:
     )
 
 
-def _xlsx_cell(sheet, text: str) -> WriteOnlyCell:
-    """A string cell: Excel shows its text and never evaluates it, whatever it starts with,
-    so no apostrophe is added. Excel files cannot hold most control characters and openpyxl
-    refuses them: they are removed."""
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", text))
-    # Set after the value, which would make text starting with "=" a formula ("f").
-    cell.data_type = "s"
-    return cell
+def _xlsx_text(text: str) -> str:
+    """Excel files cannot hold most control characters: they are removed."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def write_xlsx(rows: Iterable[list[str]], file) -> int:
+    """Write the rows to `file` (a path or a binary file) as a workbook, and return how many
+    data rows it holds. XlsxWriter's constant-memory mode writes each row out as it comes,
+    with inline strings, so memory does not grow with the rows. Every cell is a string cell,
+    which Excel shows and never evaluates, whatever it starts with: no apostrophe added."""
+    workbook = xlsxwriter.Workbook(
+        file,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "tmpdir": tempfile.gettempdir(),
+        },
+    )
+    sheet = workbook.add_worksheet("Reports")
+    count = -1
+    width = 0
+    for count, row in enumerate(rows):
+        for column, text in enumerate(row):
+            sheet.write_string(count, column, _xlsx_text(text))
+        width = len(row)
+    sheet.freeze_panes(1, 0)
+    if count >= 0:
+        sheet.autofilter(0, 0, max(count, 0), width - 1)
+    workbook.close()
+    return max(count, 0)
 
 
 def xlsx_response(reports: QuerySet) -> FileResponse:
-    """The reports as an Excel workbook, written in openpyxl's write-only mode to a
-    temporary file (in memory while small, on disk past 10 MB) and sent from there."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Reports")
-    for row in report_rows(reports):
-        sheet.append([_xlsx_cell(sheet, text) for text in row])
-    # FileResponse closes the file once it is sent.
-    file = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
+    """The reports as an Excel workbook, written to a temporary file on disk and sent from
+    there (the file has no name once open: it goes when the response closes it)."""
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as named:
+        path = Path(named.name)
     try:
-        workbook.save(file)
-    except BaseException:
-        file.close()
-        raise
-    file.seek(0)
+        write_xlsx(report_rows(reports), str(path))
+        file = path.open("rb")
+    finally:
+        path.unlink(missing_ok=True)
     return FileResponse(
         file, as_attachment=True, filename=export_filename("xlsx"), content_type=XLSX_CONTENT_TYPE
     )

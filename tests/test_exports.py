@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from commitments import exports
 from commitments.exports import neutralise
 from commitments.models import Commitment, Participant, ProgressReport
-from tests.conftest import make_report
+from tests.conftest import make_report, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -277,3 +277,24 @@ def test_the_csv_download_streams_its_rows_in_chunks(siti, indonesia, monkeypatc
     chunks = list(response.streaming_content)
     assert len(chunks) == 6  # 29 lines, 5 a chunk
     assert sum(chunk.count(b"\n") for chunk in chunks) == 29  # the header and 28 rows
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_a_download_over_the_limit_is_refused_with_a_message(siti, reports, settings, export):
+    settings.EXPORT_MAX_ROWS = 2
+    assert ProgressReport.objects.submitted().count() == 3
+    response = siti.get(f"/reports/?sort=as_of&export={export}", follow=True)
+    assert not response.streaming
+    assert response.redirect_chain == [("/reports/?sort=as_of", 302)]
+    [message] = messages_of(response)
+    assert "A download holds at most 2 reports" in message
+    assert "Nothing was downloaded" in message
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_a_download_at_the_limit_is_whole(siti, reports, settings, export):
+    settings.EXPORT_MAX_ROWS = ProgressReport.objects.submitted().count()
+    response = siti.get(f"/reports/?export={export}")
+    assert response.streaming
+    rows = (csv_rows if export == "csv" else xlsx_rows)(response)
+    assert len(rows) == 1 + settings.EXPORT_MAX_ROWS

@@ -1,5 +1,8 @@
 """Every submitted report: a filterable, sortable table with CSV and Excel exports."""
 
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -56,8 +59,33 @@ class ReportListView(SingleTableMixin, FilterView):
     def render_to_response(self, context, **response_kwargs):
         if export := self.export:
             # The table has applied the page's sort to the filtered queryset.
-            return export(context["table"].data.data)
+            reports = context["table"].data.data
+            if not too_many_to_export(reports):
+                return export(reports)
+            messages.error(self.request, too_many_message())
+            return redirect(self.request.path + "?" + without_export(self.request.GET))
         return super().render_to_response(context, **response_kwargs)
+
+
+def too_many_to_export(reports) -> bool:
+    """Whether the download would hold more than EXPORT_MAX_ROWS reports (counted with a
+    limit, never the whole history)."""
+    limit = settings.EXPORT_MAX_ROWS
+    return reports[: limit + 1].count() > limit
+
+
+def too_many_message() -> str:
+    return (
+        f"A download holds at most {settings.EXPORT_MAX_ROWS:,} reports, and these filters "
+        "match more. Nothing was downloaded: narrow the filters (a participant, a "
+        "commitment, a status, current reports only) and download again."
+    )
+
+
+def without_export(query) -> str:
+    query = query.copy()
+    query.pop("export", None)
+    return query.urlencode()
 
 
 report_list = ReportListView.as_view()

@@ -25,13 +25,13 @@ from commitments.models import (
     Volunteer,
 )
 from commitments.models.progress import EARLIEST_AS_OF
+from commitments.paging import CountCappedPaginator
 from commitments.status import (
     counted_reports,
     counts_by_participant,
     status_counts_over_time,
     status_matrix,
 )
-from commitments.paging import CountCappedPaginator
 from commitments.tables import CountryTable
 
 TIMELINE_PER_PAGE = 25
