@@ -12,6 +12,7 @@ runs on a real database.
 
 from django.db import connection
 
+from commitments.caching import bump
 from commitments.models import Commitment, Paragraph, Participant
 
 FIRST_DAY = "2002-03-01"
@@ -107,6 +108,7 @@ def add_reports(target: int, author_id: int) -> None:
         )
         cursor.execute("ANALYZE commitments_progressreport")
         cursor.execute("ANALYZE commitments_comment")
+    bump()  # raw inserts send no signals: what the pages cached before is out of date
 
 
 def _first_id_of_last_batch(cursor, count: int) -> int:

@@ -325,8 +325,9 @@ def test_the_register_query_count_does_not_grow_with_the_data(amir):
     # The session and the user; the founding meeting; the recommendations, their handovers
     # and their commitments; the tracked commitments and their handovers; the participants
     # with their current reports' ids, and those reports; the mechanisms; whether the user
-    # is in the secretariat, and is an official (the navigation); whether demo data exists.
-    assert tenfold == once == 14
+    # is in the secretariat, and is an official (the navigation); the data version and
+    # whether demo data exists (cached under it).
+    assert tenfold == once == 15
 
 
 # Recording a handover: who may --------------------------------------------------------------------

@@ -48,5 +48,6 @@ def test_its_query_count_does_not_grow_with_the_participants(client):
         )
     # For an anonymous visitor: the founding meeting, the review meeting, its co-chairs, the
     # upcoming and recent expert and ministerial meetings (four), the ministerial meetings,
-    # the expert groups (with coordinators), all participants, and whether demo data exists.
-    assert count_queries(client, "/") == before == 11
+    # the expert groups (with coordinators), all participants, the data version and whether
+    # demo data exists (cached under it).
+    assert count_queries(client, "/") == before == 12

@@ -346,8 +346,9 @@ def test_the_review_page_is_get_only(client, official_of_thailand):
 
 # The session and user (2), the standing (founding meeting, review meeting: 2), the co-chairs,
 # the expert meetings with attendance and assistance (3), the recommendations with their
-# commitments (2), the groups, the matrix (3), and base.html's demo banner and navigation (3).
-REVIEW_PAGE_QUERIES = 17
+# commitments (2), the groups, the matrix (3), and base.html's data version, demo banner and
+# navigation (4).
+REVIEW_PAGE_QUERIES = 18
 
 
 def add_recommendations_and_reports(count: int) -> None:
