@@ -180,10 +180,15 @@ STORAGES = {
 # permission on each download. MEDIA_URL is deliberately not routed.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
-# The most reports one download of /reports/ holds. A download is made while the request
-# waits: 50,000 reports take about 4 s as CSV and 13 s as Excel here, well within the
-# server's timeout, so that no download is ever cut off half-way. Past it the page says so.
-EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 50_000)
+# Downloads of /reports/ up to EXPORT_DIRECT_ROWS reports are made while the request waits
+# (50,000: about 4 s as CSV and 13 s as Excel here, well within the server's timeout, so that
+# no download is cut off half-way); larger ones are prepared in the background (the page
+# says so and offers the file when it is ready), up to EXPORT_MAX_ROWS (an Excel sheet holds
+# 1,048,576 rows). Past that the page says so and nothing is made.
+EXPORT_DIRECT_ROWS = env_int("EXPORT_DIRECT_ROWS", 50_000)
+EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 1_048_000)
+# Where the prepared documents (the PDF for Ministers, large downloads) are kept.
+PREPARED_ROOT = env_str("PREPARED_ROOT", str(BASE_DIR / "prepared"))
 DATA_UPLOAD_MAX_NUMBER_FILES = 10  # files in one request; a report rarely needs more
 # A file over EVIDENCE_MAX_BYTES is dropped as it arrives; a request larger than all the files
 # it may carry, plus the form's text, is refused before it is read.

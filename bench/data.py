@@ -124,8 +124,8 @@ def widen(participants: int, commitments: int) -> None:
         Participant(
             name=f"Benchmark participant {n}",
             short_name=f"Bench {n}",
-            iso3="",
-            kind=Participant.Kind.STATE,
+            iso3="",  # entities need no ISO code; a state must have one
+            kind=Participant.Kind.ENTITY,
             role=Participant.Role.PARTICIPANT,
             statement_order=1000 + n,
         )

@@ -1,9 +1,11 @@
-"""One export of every report, as the reports page makes it, in a process of its own:
-prints the seconds it took, the process's peak resident memory in MB, and the bytes.
-Called by bench/run.py with the benchmark's environment."""
+"""One download of every report, made as the worker makes a large download
+(commitments.documents.reports_export, the same query and writer as the page's), in a
+process of its own: prints the seconds it took, the process's peak resident memory in MB,
+and the bytes. Called by bench/run.py with the benchmark's environment."""
 
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -13,17 +15,14 @@ import django
 
 django.setup()
 
-from django.contrib.auth.models import User  # noqa: E402
-from django.test import Client  # noqa: E402
+from commitments.documents import reports_export  # noqa: E402
 
 
 def main(export_format: str) -> None:
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(username="bench-secretariat"))
     started = time.perf_counter()
-    response = client.get(f"/reports/?export={export_format}")
-    assert response.status_code == 200, response.status_code
-    size = sum(len(chunk) for chunk in response.streaming_content)
+    with tempfile.TemporaryFile() as file:
+        reports_export(export_format, {"query": {}}, file)
+        size = file.tell()
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{seconds:.2f} {peak_mb:.1f} {size}")

@@ -189,6 +189,50 @@ def export_measure(database: str, export_format: str) -> tuple[float, float, int
     return float(seconds), float(peak_mb), int(size)
 
 
+def status_query_options(rounds: int) -> dict[str, float]:
+    """The options for finding every cell's current report, timed in this process (median
+    ms): the app's status_matrix() as a whole (its three queries and the model instances),
+    its main query alone (one index-backed subquery per commitment), and the LATERAL join of
+    the floor (one query, each cell once)."""
+    from django.db import connection
+    from django.db.models import OuterRef
+
+    from bench.floor import MATRIX_SQL
+    from commitments.models import Commitment, Participant
+    from commitments.status import latest_report_id, status_matrix
+
+    commitments = list(Commitment.objects.tracked())
+    annotations = {
+        f"report_{c.pk}": latest_report_id(OuterRef("pk"), c.pk, None) for c in commitments
+    }
+    subqueries = (
+        Participant.objects.tracked().annotate(**annotations).values_list("pk", *annotations)
+    )
+
+    def app():
+        status_matrix()
+
+    def subqueries_only():
+        list(subqueries)
+
+    def lateral():
+        with connection.cursor() as cursor:
+            cursor.execute(MATRIX_SQL)
+            cursor.fetchall()
+
+    timings = {}
+    for label, run_once in [("status_matrix() (3 queries, model instances)", app),
+                            ("its main query: a subquery per commitment", subqueries_only),
+                            ("LATERAL join, one query", lateral)]:  # fmt: skip
+        samples = []
+        for _ in range(rounds + 2):
+            started = time.perf_counter()
+            run_once()
+            samples.append((time.perf_counter() - started) * 1000)
+        timings[label] = statistics.median(samples[2:])
+    return timings
+
+
 def latest_report_id() -> int:
     from commitments.models import ProgressReport
 
@@ -198,7 +242,7 @@ def latest_report_id() -> int:
 def run(args) -> str:
     when = time.strftime("%Y-%m-%d %H:%M")
     lines = ["# Benchmark run", "", f"{when}, {os.cpu_count()} cores", ""]
-    pages_by_size, exports, rates = {}, {}, {}
+    pages_by_size, exports, rates, options_by_size = {}, {}, {}, {}
     recreate_database("bench_followup")
     setup_django("bench_followup")
     accounts = prepare("bench_followup")
@@ -212,6 +256,7 @@ def run(args) -> str:
             pages_by_size[size] = time_pages(
                 [*PAGES, FLOOR], accounts["cookies"], args.rounds, latest_report_id()
             )
+            options_by_size[size] = status_query_options(args.rounds)
             if size >= 100_000 and not args.skip_exports:
                 for export_format in ("csv", "xlsx"):
                     exports[size, export_format] = export_measure("bench_followup", export_format)
@@ -230,6 +275,13 @@ def run(args) -> str:
     lines += [
         f"| {label} | {ms:.1f} | {ms / floor_ms:.1f} |" for label, (ms, _) in uncached.items()
     ]
+    lines += ["", "## Finding every cell's current report (in process, median ms)", ""]
+    sizes = list(options_by_size)
+    lines += ["| option | " + " | ".join(f"{size:,}" for size in sizes) + " |"]
+    lines += ["| --- " * (len(sizes) + 1) + "|"]
+    for label in options_by_size[sizes[0]]:
+        cells = " | ".join(f"{options_by_size[size][label]:.1f}" for size in sizes)
+        lines.append(f"| {label} | {cells} |")
     lines += ["", f"## Throughput at {largest:,} reports (wrk, 8 connections, 10 s)", ""]
     lines += ["| page | requests/s |", "| --- | --- |"]
     lines += [f"| {label} | {rate:.1f} |" for label, rate in rates.items()]
@@ -241,6 +293,8 @@ def run(args) -> str:
         lines += ["| --- | --- | --- | --- | --- |"]
         for (size, fmt), (seconds, peak, nbytes) in exports.items():
             lines.append(f"| {size:,} | {fmt} | {seconds:.1f} | {peak:.0f} | {nbytes / 1e6:.1f} |")
+    # What is measured so far is kept, whatever happens next.
+    (ROOT / "bench" / "RESULTS-latest.md").write_text("\n".join(lines) + "\n")
     if not args.skip_wide:
         lines += ["", *wide_case(args)]
     return "\n".join(lines) + "\n"
@@ -281,11 +335,18 @@ def wide_case(args) -> list[str]:
                                                     FLOOR[0]}]  # fmt: skip
     with Server("bench_wide"):
         timings = time_pages(pages, accounts["cookies"], args.rounds, latest_report_id())
+    with Server("bench_wide", cache=False):
+        uncached = time_pages(pages, accounts["cookies"], args.rounds, latest_report_id())
+    timings.update({f"{label}, no cache": value for label, value in uncached.items()})
+    options = status_query_options(args.rounds)
     lines = ["## 200 participants x 20 commitments, 150,000 reports", ""]
     lines += ["| page | median ms | KB |", "| --- | --- | --- |"]
     lines += [
         f"| {label} | {ms:.1f} | {size / 1024:.0f} |" for label, (ms, size) in timings.items()
     ]
+    lines += ["", "| finding every cell's current report (in process) | median ms |"]
+    lines += ["| --- | --- |"]
+    lines += [f"| {label} | {ms:.1f} |" for label, ms in options.items()]
     return lines
 
 

@@ -71,6 +71,10 @@ LEFT_OUT = {
         "logins in progress, not data anyone entered: a restore signs everyone out, and a "
         "backup kept for months carries no one's live login"
     ),
+    "commitments.prepareddocument": (
+        "documents made from the data (the PDF for Ministers, large downloads), made again "
+        "on demand; their files are outside MEDIA_ROOT"
+    ),
     "commitments.dataversion": (
         "the key of cached pages, not data: a migration makes it and a restore changes it, "
         "so that nothing cached before the restore is shown after it"

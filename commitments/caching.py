@@ -36,8 +36,9 @@ from django.utils import timezone, translation
 # Seconds an entry lives at most: entries of an old version are garbage to be dropped.
 TIMEOUT = 6 * 60 * 60
 APP_LABEL = "commitments"
-# Written with the data they accompany, or never shown on a cached page.
-NOT_DATA = {"outgoingemail", "dataversion"}
+# Written with the data they accompany, never shown on a cached page, or made from the data
+# (a prepared document changing the version would make itself out of date).
+NOT_DATA = {"outgoingemail", "dataversion", "prepareddocument"}
 
 
 def data_version() -> str:

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from commitments.filters import ReportFilter
 from commitments.models import Confidence, ProgressReport
 from commitments.tables import REPLACED_BY, ReportTable, commitment_text
 
@@ -96,6 +97,29 @@ def report_columns() -> list[ExportColumn]:
     return columns + EXTRA_COLUMNS
 
 
+def submitted_reports() -> QuerySet:
+    """What the reports page and its downloads list: submitted reports (drafts are their
+    authors' work in progress, never shown). The joins feed the participant and commitment
+    columns, and "Replaced by" is a subquery of the same query (a report has at most one
+    submitted correction: a unique constraint), so that a page is a fixed number of queries
+    and the column sorts in the database."""
+    return (
+        ProgressReport.objects.submitted()
+        .select_related("participant", "commitment")
+        .with_replaced_by(REPLACED_BY)
+    )
+
+
+def sorted_reports(query) -> QuerySet | None:
+    """The reports the page shows for these query parameters (its filters, its ?sort=), in
+    its order; None when the filters are not valid."""
+    filterset = ReportFilter(query, queryset=submitted_reports())
+    if filterset.is_bound and not filterset.is_valid():
+        return None
+    table = ReportTable(filterset.qs, order_by=query.get("sort") or None)
+    return table.data.data
+
+
 def report_rows(reports: QuerySet) -> Iterator[list[str]]:
     """The header, then one row of plain text per report (not neutralised: each format does
     that its own way), in the queryset's order, fetched CHUNK_SIZE rows at a time."""
@@ -122,7 +146,7 @@ class _Echo:
         return value
 
 
-def _csv_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
+def csv_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
     """The CSV text, neutralised, LINES_PER_CHUNK lines at a time: a few kilobytes per write
     to the client rather than one write per line."""
     writer = csv.writer(_Echo())
@@ -140,7 +164,7 @@ def _csv_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
 def csv_response(reports: QuerySet) -> StreamingHttpResponse:
     """Stream the reports as CSV: never the whole file in memory."""
     return StreamingHttpResponse(
-        _csv_chunks(report_rows(reports)),
+        csv_chunks(report_rows(reports)),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{export_filename("csv")}"'},
     )

@@ -42,6 +42,11 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _prepared_documents_in_a_folder_of_their_own(settings, tmp_path):
+    settings.PREPARED_ROOT = str(tmp_path / "prepared")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Deliberately slow hashing is for production; here it only slows every login down.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

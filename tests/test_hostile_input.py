@@ -662,9 +662,7 @@ def clients(world):
 def quiet(monkeypatch):
     """Every refusal is logged as a warning: thousands of lines. And the PDF is rendered
     without WeasyPrint (a second a page): its input is read before it is rendered."""
-    monkeypatch.setattr(
-        "commitments.views.ministerial_review.render_pdf", lambda html, base_url: b"%PDF-1.4"
-    )
+    monkeypatch.setattr("commitments.documents.render_pdf", lambda html, base_url: b"%PDF-1.4")
     logging.disable(logging.ERROR)
     yield
     logging.disable(logging.NOTSET)

@@ -1,6 +1,7 @@
 """The domain model of the follow-up mechanism, one module per concept."""
 
 from commitments.models.comments import Comment
+from commitments.models.documents import PreparedDocument
 from commitments.models.mail import OutgoingEmail
 from commitments.models.mechanisms import (
     Handover,
@@ -41,6 +42,7 @@ __all__ = [
     "OutgoingEmail",
     "Paragraph",
     "Participant",
+    "PreparedDocument",
     "ProgressReport",
     "Recommendation",
     "RecommendationEvent",

@@ -8,11 +8,13 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from commitments.access import progress_view
-from commitments.exports import EXPORTS
+from commitments.exports import EXPORTS, submitted_reports
 from commitments.filters import ReportFilter
-from commitments.models import ProgressReport
+from commitments.models import PreparedDocument
 from commitments.paging import CappedPaginator
-from commitments.tables import REPLACED_BY, ReportTable
+from commitments.services.documents import request_document
+from commitments.tables import ReportTable
+from commitments.views.prepared import document_response
 
 
 @method_decorator(progress_view, name="dispatch")
@@ -28,22 +30,14 @@ class ReportListView(SingleTableMixin, FilterView):
     template_name = "commitments/report_list.html"
 
     def get_queryset(self):
-        # Drafts are their authors' work in progress, never shown. The joins feed the
-        # participant and commitment columns, and "Replaced by" is a subquery of the same
-        # query (a report has at most one submitted correction: a unique constraint), so
-        # that a page is a fixed number of queries and the column sorts in the database.
-        return (
-            ProgressReport.objects.submitted()
-            .select_related("participant", "commitment")
-            .with_replaced_by(REPLACED_BY)
-        )
+        return submitted_reports()
 
     @property
-    def export(self):
-        """The export function asked for, if the filters are valid. With invalid filters the
+    def export(self) -> str | None:
+        """The export format asked for, if the filters are valid. With invalid filters the
         page is shown instead, with their errors, rather than a file of nothing."""
-        export = EXPORTS.get(self.request.GET.get("export", ""))
-        if export and (not self.filterset.is_bound or self.filterset.is_valid()):
+        export = self.request.GET.get("export", "")
+        if export in EXPORTS and (not self.filterset.is_bound or self.filterset.is_valid()):
             return export
         return None
 
@@ -59,18 +53,38 @@ class ReportListView(SingleTableMixin, FilterView):
     def render_to_response(self, context, **response_kwargs):
         if export := self.export:
             # The table has applied the page's sort to the filtered queryset.
-            reports = context["table"].data.data
-            if not too_many_to_export(reports):
-                return export(reports)
-            messages.error(self.request, too_many_message())
-            return redirect(self.request.path + "?" + without_export(self.request.GET))
+            return export_response(self.request, export, context["table"].data.data)
         return super().render_to_response(context, **response_kwargs)
 
 
-def too_many_to_export(reports) -> bool:
-    """Whether the download would hold more than EXPORT_MAX_ROWS reports (counted with a
-    limit, never the whole history)."""
-    limit = settings.EXPORT_MAX_ROWS
+report_list = ReportListView.as_view()
+
+
+def export_response(request, export_format: str, reports):
+    """A small download is made while the request waits; a large one is prepared in the
+    background (the page says so); one over EXPORT_MAX_ROWS is refused with a message.
+    Each count stops at its limit: none reads the whole history to say "too many"."""
+    if not more_than(reports, min(settings.EXPORT_DIRECT_ROWS, settings.EXPORT_MAX_ROWS)):
+        return EXPORTS[export_format](reports)
+    if more_than(reports, settings.EXPORT_MAX_ROWS):
+        messages.error(request, too_many_message())
+        return redirect(request.path + "?" + without_export(request.GET))
+    document = request_document(
+        kind=EXPORT_KINDS[export_format],
+        parameters={"query": dict(without_paging(request.GET).lists())},
+        user=request.user,
+    )
+    back = request.path + "?" + without_export(request.GET)
+    return document_response(request, document, back_url=back)
+
+
+EXPORT_KINDS = {
+    "csv": PreparedDocument.Kind.REPORTS_CSV,
+    "xlsx": PreparedDocument.Kind.REPORTS_XLSX,
+}
+
+
+def more_than(reports, limit: int) -> bool:
     return reports[: limit + 1].count() > limit
 
 
@@ -82,10 +96,15 @@ def too_many_message() -> str:
     )
 
 
+def without_paging(query):
+    """The query that says what a download holds: its filters and sort (not the page)."""
+    query = query.copy()
+    for name in ("export", "page", "per_page"):
+        query.pop(name, None)
+    return query
+
+
 def without_export(query) -> str:
     query = query.copy()
     query.pop("export", None)
     return query.urlencode()
-
-
-report_list = ReportListView.as_view()

@@ -1,0 +1,67 @@
+"""Documents prepared in the background from the data: the PDF for Ministers and the large
+downloads of the reports table. Each is made once per data version and set of parameters;
+an unchanged version reuses it."""
+
+import os
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+
+
+class PreparedStorage(FileSystemStorage):
+    """PREPARED_ROOT, read when used (so that tests can move it), outside MEDIA_ROOT: these
+    files are made again from the data on demand, so backups leave them out."""
+
+    @property
+    def base_location(self):
+        return settings.PREPARED_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def prepared_storage() -> FileSystemStorage:
+    return PreparedStorage()
+
+
+class PreparedDocument(models.Model):
+    class Kind(models.TextChoices):
+        MINISTERS_PDF = "ministers_pdf", "Report for Ministers (PDF)"
+        REPORTS_CSV = "reports_csv", "Reports (CSV)"
+        REPORTS_XLSX = "reports_xlsx", "Reports (Excel)"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be prepared"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # What the document was asked with (the filters, the date), as canonical JSON (the same
+    # question gives the same text), and its SHA-256, which the unique constraint compares.
+    parameters = models.TextField()
+    key = models.CharField(max_length=64)
+    data_version = models.CharField(max_length=36)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(storage=prepared_storage, upload_to="%Y/%m/", blank=True)
+    filename = models.CharField(max_length=200, help_text="The name the download is given.")
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Two people asking at once share one document.
+            models.UniqueConstraint(
+                fields=["kind", "key", "data_version"], name="prepareddocument_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_state_display()})"
