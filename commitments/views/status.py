@@ -33,6 +33,7 @@ from commitments.status import (
     status_matrix,
 )
 from commitments.tables import CountryTable
+from commitments.views.home import status_chart
 
 TIMELINE_PER_PAGE = 25
 
@@ -131,9 +132,8 @@ def commitment_list(request):
     commitments = list(Commitment.objects.select_related("paragraph"))
     context = {"commitments": commitments}
     if can_view_progress(request.user):
-        matrix = status_matrix()
-        counts = {c.pk: counter for c, counter in matrix.counts_by_commitment()}
-        context["status_chart"] = stacked_bars([(c.code, counts[c.pk]) for c in matrix.commitments])
+        # Lazy: built only when the cached fragment (keyed on the data version) is missing.
+        context["status_chart"] = SimpleLazyObject(lambda: status_chart(status_matrix()))
     return render(request, "commitments/commitment_list.html", context)
 
 
@@ -156,10 +156,22 @@ def commitment_detail(request, code):
     commitment = get_object_or_404(Commitment.objects.select_related("paragraph"), code=code)
     context = {"commitment": commitment}
     if can_view_progress(request.user) and commitment.is_tracked:
-        matrix = status_matrix(commitments=[commitment])
-        context["rows"] = [(row.participant, row.cells[0]) for row in matrix.rows]
-        last = counted_reports().filter(commitment=commitment).aggregate(last=Max("as_of"))["last"]
-        if last is not None:
-            over_time = status_counts_over_time(commitment, chart_dates(last))
-            context["chart"] = stacked_bars([(date_format(d), c) for d, c in over_time])
+        # Lazy: built only when the cached fragment (keyed on the data version) is missing.
+        context["show_progress"] = True
+        context["rows"] = SimpleLazyObject(lambda: commitment_rows(commitment))
+        context["chart"] = SimpleLazyObject(lambda: commitment_chart(commitment))
     return render(request, "commitments/commitment_detail.html", context)
+
+
+def commitment_rows(commitment) -> list:
+    matrix = status_matrix(commitments=[commitment])
+    return [(row.participant, row.cells[0]) for row in matrix.rows]
+
+
+def commitment_chart(commitment):
+    """The counts per status at each half-year's end, or None before any report."""
+    last = counted_reports().filter(commitment=commitment).aggregate(last=Max("as_of"))["last"]
+    if last is None:
+        return None
+    over_time = status_counts_over_time(commitment, chart_dates(last))
+    return stacked_bars([(date_format(d), c) for d, c in over_time])
