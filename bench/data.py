@@ -124,7 +124,8 @@ def widen(participants: int, commitments: int) -> None:
         Participant(
             name=f"Benchmark participant {n}",
             short_name=f"Bench {n}",
-            iso3="",  # entities need no ISO code; a state must have one
+            # Codes from ISO 3166's user-assigned range (XAA to XZZ): no real country's.
+            iso3=f"X{chr(65 + n // 26)}{chr(65 + n % 26)}",
             kind=Participant.Kind.ENTITY,
             role=Participant.Role.PARTICIPANT,
             statement_order=1000 + n,

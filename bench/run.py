@@ -213,7 +213,7 @@ def status_query_options(rounds: int) -> dict[str, float]:
         status_matrix()
 
     def subqueries_only():
-        list(subqueries)
+        list(subqueries.all())  # .all(): a new queryset each time, not the cached rows
 
     def lateral():
         with connection.cursor() as cursor:

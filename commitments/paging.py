@@ -41,3 +41,57 @@ class CappedPaginator(CountCappedPaginator):
 
     def __init__(self, object_list, per_page, *args, **kwargs):
         super().__init__(object_list, page_size(per_page), *args, **kwargs)
+
+
+class PeekPage:
+    """One page of a list that is never counted: it reads one row more than the page holds,
+    to know whether another page follows ("Older"), and goes back as far as COUNT_CAP rows
+    (beyond it, the reports table filters and sorts the whole history). A page number that
+    is no page (not a number, past the end) shows the first page."""
+
+    def __init__(self, queryset, number, per_page: int):
+        self.per_page = per_page
+        self.number = self._page_number(number, per_page)
+        rows = self._rows(queryset)
+        if not rows and self.number > 1:
+            self.number = 1
+            rows = self._rows(queryset)
+        self.object_list = rows[:per_page]
+        more = len(rows) > per_page
+        self.has_next = more and self.end_index() < COUNT_CAP
+        self.reached_the_cap = more and not self.has_next
+        self.has_previous = self.number > 1
+
+    @staticmethod
+    def _page_number(number, per_page: int) -> int:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return 1
+        return max(1, min(number, COUNT_CAP // per_page))
+
+    def _rows(self, queryset) -> list:
+        start = (self.number - 1) * self.per_page
+        return list(queryset[start : start + self.per_page + 1])
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def start_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.object_list else 0
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.object_list)
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1

@@ -24,13 +24,7 @@ from commitments.models import Commitment, Participant, ProgressReport
 
 Status = ProgressReport.Status
 # The order statuses are shown in: a scale, not a ranking of participants.
-STATUS_ORDER = [
-    Status.NOT_STARTED,
-    Status.LIMITED,
-    Status.SUBSTANTIAL,
-    Status.COMPLETE,
-    Status.NOT_APPLICABLE,
-]
+STATUS_ORDER = list(Status)  # the order of their declaration (ReportStatus)
 NO_REPORT = "no_report"
 NO_REPORT_LABEL = "No report"
 # A participant at one of these needs nothing passed on for the commitment (paragraph 25):

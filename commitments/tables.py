@@ -1,13 +1,13 @@
 """Tables of the app's list pages (django-tables2). Every column sorts in the database."""
 
 import django_tables2 as tables
-from django.db.models import Case, IntegerField, Value, When
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from commitments.models import Confidence, ProgressReport
+from commitments.models.progress import rank
 from commitments.paging import COUNT_CAP
 from commitments.status import NO_REPORT, STATUS_ORDER
 from commitments.templatetags.followup import status_badge
@@ -16,13 +16,6 @@ from commitments.templatetags.followup import status_badge
 def country_url(record):
     """The participant's country page, or no link for one without an ISO 3166 code."""
     return record.participant.get_absolute_url() or None
-
-
-def rank(field, values) -> Case:
-    """An expression giving each of `values` its position, so that a choice column sorts
-    in the order of its scale rather than alphabetically."""
-    whens = [When(**{field: value}, then=Value(i)) for i, value in enumerate(values)]
-    return Case(*whens, default=Value(len(values)), output_field=IntegerField())
 
 
 def order_by_rank(queryset, field, values, is_descending):

@@ -5,8 +5,10 @@ so that its plan shows whether an index can serve, which a small test table woul
 
 import pytest
 from django.db import connection, transaction
+from django.http import QueryDict
 
 from commitments.demo import demo_reports
+from commitments.exports import sorted_reports
 from commitments.views.home import latest_reports
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +36,37 @@ def test_the_latest_reports_are_read_in_index_order():
 def test_the_demonstration_data_question_is_answered_from_an_index():
     plan = query_plan(demo_reports().order_by()[:1])  # as exists() asks it
     assert "progressreport_is_demo" in plan
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        ("", "progressreport_as_of"),
+        ("sort=-as_of", "progressreport_as_of"),
+        ("sort=status", "progressreport_status_rank"),
+        ("sort=-status", "progressreport_status_rank"),
+        ("sort=confidence&current=true", "progressreport_confidence_rank"),
+    ],
+)
+def test_a_page_of_the_reports_table_is_read_in_index_order(query, index):
+    """A page of 25 is read from the index in the table's order, not sorted from the whole
+    history (3.2 s at a million reports when sorted by status without it)."""
+    if index.endswith("_rank") and connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite does not match an ORDER BY expression with bound parameters to an index "
+            "on the same expression with literals; production runs PostgreSQL"
+        )
+    reports = sorted_reports(QueryDict(query))[:25]
+    plan = query_plan(reports)
+    assert index in plan
+    assert "TEMP B-TREE" not in plan
+    assert "Sort" not in plan
+
+
+def test_a_participants_history_is_read_in_index_order(indonesia):
+    from commitments.views.status import report_timeline
+
+    plan = query_plan(report_timeline(indonesia)[:26])
+    assert "progressreport_timeline" in plan
+    assert "TEMP B-TREE" not in plan
+    assert "Sort" not in plan

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from simple_history.models import HistoricalRecords
@@ -37,6 +37,24 @@ def superseding_corrections(as_of=None):
         state=ProgressReport.State.SUBMITTED, corrects=OuterRef("pk")
     )
     return corrections if as_of is None else corrections.filter(as_of__lte=as_of)
+
+
+class ReportStatus(models.TextChoices):
+    # The Open Government Partnership's completion levels: neutral, not a score. In this
+    # order: a scale, not a ranking of participants.
+    NOT_STARTED = "not_started", "Not started"
+    LIMITED = "limited", "Limited"
+    SUBSTANTIAL = "substantial", "Substantial"
+    COMPLETE = "complete", "Complete"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+def rank(field: str, values) -> Case:
+    """An expression giving each of `values` its position, so that a choice column sorts in
+    the order of its scale rather than alphabetically. The reports table sorts by it, and
+    indexes on it (below) let a page of a sorted million reports be read, not sorted."""
+    whens = [When(**{field: value}, then=Value(i)) for i, value in enumerate(values)]
+    return Case(*whens, default=Value(len(values)), output_field=IntegerField())
 
 
 class ProgressReportQuerySet(models.QuerySet):
@@ -74,13 +92,7 @@ class ProgressReport(models.Model):
     `corrects` points at the old one; once submitted it supersedes it, and both stay.
     """
 
-    class Status(models.TextChoices):
-        # The Open Government Partnership's completion levels: neutral, not a score.
-        NOT_STARTED = "not_started", "Not started"
-        LIMITED = "limited", "Limited"
-        SUBSTANTIAL = "substantial", "Substantial"
-        COMPLETE = "complete", "Complete"
-        NOT_APPLICABLE = "not_applicable", "Not applicable"
+    Status = ReportStatus
 
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -165,6 +177,13 @@ class ProgressReport(models.Model):
             ),
             # The reports table's default order (newest date first), a page at a time.
             models.Index(F("as_of").desc(), F("id").desc(), name="progressreport_as_of"),
+            # The reports table sorted by status or confidence (their scales), a page at a time.
+            models.Index(
+                rank("status", ReportStatus.values), "id", name="progressreport_status_rank"
+            ),
+            models.Index(
+                rank("confidence", Confidence.values), "id", name="progressreport_confidence_rank"
+            ),
             # The demonstration-data notice asks on every page whether any report is one.
             models.Index(fields=["is_demo"], name="progressreport_is_demo"),
         ]

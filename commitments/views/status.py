@@ -25,7 +25,7 @@ from commitments.models import (
     Volunteer,
 )
 from commitments.models.progress import EARLIEST_AS_OF
-from commitments.paging import CountCappedPaginator
+from commitments.paging import PeekPage
 from commitments.status import (
     counted_reports,
     counts_by_participant,
@@ -118,9 +118,9 @@ def country_detail(request, iso3):
             matrix = status_matrix(participants=Participant.objects.filter(pk=participant.pk))
             context["current"] = list(zip(matrix.commitments, matrix.rows[0].cells, strict=True))
             # One page of the history at a time, read in the order of an index
-            # (`progressreport_timeline`); the count stops at COUNT_CAP.
-            paginator = CountCappedPaginator(report_timeline(participant), TIMELINE_PER_PAGE)
-            context["timeline"] = paginator.get_page(request.GET.get("page"))
+            # (`progressreport_timeline`), never counted.
+            page = request.GET.get("page")
+            context["timeline"] = PeekPage(report_timeline(participant), page, TIMELINE_PER_PAGE)
     return render(request, "commitments/country_detail.html", context)
 
 
