@@ -1,6 +1,6 @@
 """The benchmark: pages, throughput and exports at 10k, 100k and 1M reports, on PostgreSQL.
 
-    python3 -m uv run python bench/run.py            # everything, about 25 minutes here
+    python3 -m uv run python bench/run.py            # everything, about 20 minutes here
     python3 -m uv run python bench/run.py --quick    # 10k and 100k only, fewer rounds
 
 It needs the PostgreSQL server of docs/toolchain.md (role `tracker`, allowed to create

@@ -12,6 +12,7 @@ import html
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -39,6 +40,23 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+# Background tasks ---------------------------------------------------------------------------
+
+# The tests run tasks at once (pyproject's TASKS_BACKEND); these tests queue them in the
+# database instead, as production does, and run the worker themselves.
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def database_tasks(settings):
+    settings.TASKS = DATABASE_TASKS
+
+
+def run_worker():
+    """The worker, once through the queue (`manage.py db_worker --batch`)."""
+    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

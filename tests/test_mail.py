@@ -12,7 +12,6 @@ import threading
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -20,11 +19,9 @@ from django_tasks_db.models import DBTaskResult
 from commitments.models import OutgoingEmail
 from commitments.services import mail
 from commitments.services.comments import comment_add
-from tests.conftest import make_report
+from tests.conftest import DATABASE_TASKS, make_report, run_worker
 
 pytestmark = pytest.mark.django_db
-
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 class SilentMailServer:
@@ -64,15 +61,6 @@ def smtp_to(port, timeout=0.3):
             "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": timeout, "use_tls": False},
         }
     }
-
-
-def run_worker():
-    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
-
-
-@pytest.fixture
-def database_tasks(settings):
-    settings.TASKS = DATABASE_TASKS
 
 
 def test_a_submission_with_a_hanging_mail_server_queues_its_email_and_never_connects(

@@ -7,23 +7,15 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from commitments.models import PreparedDocument
 from commitments.services import documents
-from tests.conftest import make_report, page_text
+from tests.conftest import make_report, page_text, run_worker
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PDF = "/ministerial-review/report.pdf"
 STUB_PDF = b"%PDF-1.7 a stub for the tests"
-
-
-@pytest.fixture
-def database_tasks(settings):
-    """Tasks queued in the database, run only by the worker (as in production)."""
-    settings.TASKS = DATABASE_TASKS
 
 
 @pytest.fixture
@@ -37,10 +29,6 @@ def stub_pdf(monkeypatch):
 
     monkeypatch.setattr("commitments.documents.render_pdf", render)
     return rendered
-
-
-def run_worker():
-    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
 
 
 def download(response) -> bytes:
