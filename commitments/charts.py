@@ -72,3 +72,8 @@ def stacked_bars(rows) -> Chart:
         chart_rows.append(ChartRow(str(label), counts, segments, index * ROW_HEIGHT, total))
     legend = [(key, LABELS[key], STATUS_FILLS[key]) for key in CHART_KEYS]
     return Chart(chart_rows, max(len(chart_rows), 1) * ROW_HEIGHT, legend)
+
+
+def status_chart(matrix) -> Chart:
+    """The matrix's counts per status, one bar per commitment (the dashboard, /commitments/)."""
+    return stacked_bars([(c.code, counter) for c, counter in matrix.counts_by_commitment()])

@@ -9,7 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from commitments.access import can_view_progress
-from commitments.charts import stacked_bars
+from commitments.charts import status_chart
 from commitments.ministerial_review import review_standing
 from commitments.models import ExpertGroup, ExpertMeeting, MinisterialMeeting, Participant
 from commitments.status import counted_reports, status_matrix
@@ -71,10 +71,6 @@ def latest_reports():
         .select_related("participant", "commitment")
         .order_by("-submitted_at", "-pk")[:LATEST_REPORTS]
     )
-
-
-def status_chart(matrix):
-    return stacked_bars([(c.code, counter) for c, counter in matrix.counts_by_commitment()])
 
 
 def progress_context():

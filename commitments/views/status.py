@@ -15,7 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from commitments.access import can_view_progress, progress_view
-from commitments.charts import stacked_bars
+from commitments.charts import stacked_bars, status_chart
 from commitments.forms import AsOfForm
 from commitments.models import (
     Attendance,
@@ -33,7 +33,6 @@ from commitments.status import (
     status_matrix,
 )
 from commitments.tables import CountryTable
-from commitments.views.home import status_chart
 
 TIMELINE_PER_PAGE = 25
 
