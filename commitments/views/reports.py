@@ -63,7 +63,7 @@ report_list = ReportListView.as_view()
 def export_response(request, export_format: str, reports):
     """A small download is made while the request waits; a large one is prepared in the
     background (the page says so); one over EXPORT_MAX_ROWS is refused with a message.
-    Each count stops at its limit: none reads the whole history to say "too many"."""
+    Each count stops at its limit (the first at 50,000 rows, whatever the history)."""
     if not more_than(reports, min(settings.EXPORT_DIRECT_ROWS, settings.EXPORT_MAX_ROWS)):
         return EXPORTS[export_format](reports)
     if more_than(reports, settings.EXPORT_MAX_ROWS):
