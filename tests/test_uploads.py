@@ -37,15 +37,22 @@ def test_a_file_over_the_limit_is_refused_by_the_form_and_nothing_is_saved(siti,
     assert not EvidenceFile.objects.exists()
 
 
-def test_a_file_over_the_limit_is_not_kept_in_memory_or_on_disk(settings, rf):
-    settings.EVIDENCE_MAX_BYTES = 64 * 1024
-    body = encode_multipart(BOUNDARY, {"evidence_files": pdf_of(3 * 1024 * 1024)})
+def parse_upload(rf, fields: dict):
+    """Parse a multipart body of `fields` as the site does (the evidence limit first, then
+    Django's own handlers): the files, and the handlers used."""
+    body = encode_multipart(BOUNDARY, fields)
     meta = {"CONTENT_TYPE": MULTIPART_CONTENT, "CONTENT_LENGTH": str(len(body))}
     request = rf.post("/")
     handlers = [EvidenceSizeLimitHandler(request)]
     handlers += [cls(request) for cls in _standard_handlers()]
     request.upload_handlers = handlers
     _, files = MultiPartParser(meta, io.BytesIO(body), handlers).parse()
+    return files, handlers
+
+
+def test_a_file_over_the_limit_is_not_kept_in_memory_or_on_disk(settings, rf):
+    settings.EVIDENCE_MAX_BYTES = 64 * 1024
+    files, handlers = parse_upload(rf, {"evidence_files": pdf_of(3 * 1024 * 1024)})
     upload = files["evidence_files"]
     temporary = handlers[-1].file
     assert temporary.closed  # the start it had on disk is gone
@@ -56,13 +63,7 @@ def test_a_file_over_the_limit_is_not_kept_in_memory_or_on_disk(settings, rf):
 
 def test_a_file_within_the_limit_and_other_fields_pass_untouched(settings, rf):
     settings.EVIDENCE_MAX_BYTES = 64 * 1024
-    body = encode_multipart(BOUNDARY, {"evidence_files": pdf_of(1000), "file": pdf_of(100_000)})
-    meta = {"CONTENT_TYPE": MULTIPART_CONTENT, "CONTENT_LENGTH": str(len(body))}
-    request = rf.post("/")
-    handlers = [EvidenceSizeLimitHandler(request)]
-    handlers += [cls(request) for cls in _standard_handlers()]
-    request.upload_handlers = handlers
-    _, files = MultiPartParser(meta, io.BytesIO(body), handlers).parse()
+    files, _ = parse_upload(rf, {"evidence_files": pdf_of(1000), "file": pdf_of(100_000)})
     assert files["evidence_files"].read().startswith(b"%PDF")
     # The admin's meeting documents are not evidence: only the request cap applies to them.
     assert files["file"].size == 100_000
