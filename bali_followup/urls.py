@@ -8,7 +8,11 @@ from commitments.views import accounts
 # Django's account views (login, password change and reset) answer any method a form view
 # knows, PUT included; here they answer GET and POST only, and logout POST only, as it is.
 # The login and the password reset are throttled (commitments.views.accounts).
-OWN_VIEWS = {"login": accounts.login, "password_reset": accounts.password_reset}
+OWN_VIEWS = {
+    "login": accounts.login,
+    "logout": accounts.logout,
+    "password_reset": accounts.password_reset,
+}
 
 
 def account_view(pattern):

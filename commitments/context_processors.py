@@ -5,7 +5,7 @@ from commitments.access import can_view_progress
 from commitments.caching import TIMEOUT as FRAGMENT_TIMEOUT
 from commitments.caching import cached, data_version
 from commitments.demo import demo_data_present
-from commitments.permissions import is_secretariat, official_participant
+from commitments.navigation import navigation
 
 
 def site(request):
@@ -13,8 +13,8 @@ def site(request):
     return {
         "tracker_name": settings.SITE_NAME,
         "can_view_progress": can_view_progress(request.user),
-        # Asked only by pages that render the banner, once per request.
-        "nav_roles": SimpleLazyObject(lambda: _roles(request.user)),
+        # Built when the header renders, once per request.
+        "nav_groups": SimpleLazyObject(lambda: navigation(request, version)),
         # Kept with the data version: after the first page, it costs a cache lookup.
         "demo_data_present": SimpleLazyObject(
             lambda: cached("demo-data-present", str(version), build=demo_data_present)
@@ -22,12 +22,4 @@ def site(request):
         # The key of every cached fragment ({% cache %}): read once, before the data.
         "data_version": version,
         "fragment_timeout": FRAGMENT_TIMEOUT,
-    }
-
-
-def _roles(user) -> dict:
-    """Which of the role-specific links the navigation shows (asked once per page)."""
-    return {
-        "official": official_participant(user) is not None,
-        "secretariat": is_secretariat(user),
     }

@@ -19,23 +19,70 @@ class ReportFilterForm(forms.Form):
         return cleaned
 
 
-class ParticipantCommitmentFilter(django_filters.FilterSet):
-    """Reports of one participant, on one commitment: the comment queue's filters."""
+class CodeChoiceField(forms.ModelChoiceField):
+    """A choice named by its code, in any case (`?participant=IDN`, `idn`; `?commitment=17a`),
+    as the site's addresses and the exports name participants and commitments."""
 
-    participant = django_filters.ModelChoiceFilter(
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.queryset.get(**{f"{self.to_field_name}__iexact": str(value)})
+        except self.queryset.model.DoesNotExist:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class CodeChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = CodeChoiceField
+
+
+class ParticipantCommitmentFilter(django_filters.FilterSet):
+    """Reports of one participant, on one commitment, both by code."""
+
+    participant = CodeChoiceFilter(
         label="Participant",
         queryset=Participant.objects.tracked().order_by("short_name"),
+        to_field_name="iso3",
         empty_label="All",
     )
-    commitment = django_filters.ModelChoiceFilter(
+    commitment = CodeChoiceFilter(
         label="Commitment",
         queryset=Commitment.objects.tracked().order_by("display_order", "code"),
+        to_field_name="code",
         empty_label="All",
     )
 
     class Meta:
         model = ProgressReport
         fields = ["participant", "commitment"]
+
+
+class CommentQueueFilter(ParticipantCommitmentFilter):
+    """The comment queue: by default what is not yet acknowledged (CommentQueueFilter.DEFAULT)."""
+
+    DEFAULT = {"acknowledged": "no"}
+    acknowledged = django_filters.ChoiceFilter(
+        label="Acknowledged",
+        choices=[("no", "Not yet acknowledged"), ("yes", "Acknowledged")],
+        empty_label="All",
+        method="by_acknowledgement",
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["participant", "commitment", "acknowledged"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and "acknowledged" not in data:
+            data = data.copy()
+            data.update(self.DEFAULT)
+        super().__init__(data, *args, **kwargs)
+
+    def by_acknowledgement(self, queryset, name, value):
+        """`acknowledged` is the queue's annotation (an EXISTS on the comments)."""
+        return queryset.filter(acknowledged=value == "yes")
 
 
 class ReportFilter(ParticipantCommitmentFilter):

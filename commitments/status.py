@@ -19,14 +19,31 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from django.utils.formats import date_format
 
-from commitments.models import Commitment, Participant, ProgressReport
+from commitments.models import Commitment, MinisterialMeeting, Participant, ProgressReport
 
 Status = ProgressReport.Status
 # The order statuses are shown in: a scale, not a ranking of participants.
 STATUS_ORDER = list(Status)  # the order of their declaration (ReportStatus)
 NO_REPORT = "no_report"
 NO_REPORT_LABEL = "No report"
+# What each step of the scale means, shown on /status-scale/ (linked from every legend). The
+# words describe a report, never a participant's worth: paragraph 19's voluntary reporting.
+STATUS_MEANINGS = {
+    Status.NOT_STARTED: "The participant reports that work on the commitment has not begun.",
+    Status.LIMITED: "Some first steps have been taken: plans, drafts, a first agreement or "
+    "pilot, but most of the work is still ahead.",
+    Status.SUBSTANTIAL: "Much of the work is done (a law passed, an arrangement in force) "
+    "and some remains.",
+    Status.COMPLETE: "The participant reports that what the commitment asks has been done.",
+    Status.NOT_APPLICABLE: "The participant reports that the commitment does not apply to "
+    "it (for example, no sea border for a maritime measure).",
+}
+NO_REPORT_MEANING = (
+    "No submitted report yet: nothing is known from the participant, which says nothing "
+    "about its progress."
+)
 # A participant at one of these needs nothing passed on for the commitment (paragraph 25):
 # it has finished, or has said the commitment does not apply to it.
 DONE_STATUSES = frozenset({Status.COMPLETE, Status.NOT_APPLICABLE})
@@ -52,6 +69,52 @@ def is_stale(current, today: datetime.date, stale_days: int | None = None) -> bo
     stale but "never reported": each caller says what it does with that."""
     stale_days = stale_after_days() if stale_days is None else stale_days
     return (today - current.as_of).days > stale_days
+
+
+@dataclass(frozen=True)
+class ReportingRound:
+    """What "due for an update" is measured against, from the data the tracker holds.
+
+    Counting back from today would flag every report of a history that stopped years ago
+    (the demonstration data ends in 2004), so the limit counts back from the newest date any
+    participant has reported for (never after today). A round is the period since the last
+    ministerial meeting held by then: a report speaking for an earlier date was made for an
+    earlier round of the follow-up."""
+
+    newest: datetime.date
+    started: datetime.date | None
+    started_by: str
+    stale_days: int
+
+    def update_due(self, current) -> str | None:
+        """Why `current` (a submitted report) is due for an update, or None if it is not."""
+        if self.started and current.as_of < self.started:
+            return f"Speaks for a date before the last ministerial meeting ({self.started_by})."
+        if (self.newest - current.as_of).days > self.stale_days:
+            return (
+                f"Speaks for a date more than {self.stale_days} days before the newest "
+                "report in the tracker."
+            )
+        return None
+
+
+def reporting_round(today: datetime.date) -> ReportingRound:
+    """Two short queries: the newest `as_of` (index `progressreport_as_of`) and the last
+    ministerial meeting on or before it."""
+    newest = counted_reports().order_by("-as_of").values_list("as_of", flat=True).first() or today
+    newest = min(newest, today)
+    meeting = (
+        MinisterialMeeting.objects.ministerial()
+        .filter(start_date__lte=newest)
+        .order_by("-start_date")
+        .first()
+    )
+    return ReportingRound(
+        newest=newest,
+        started=meeting.start_date if meeting else None,
+        started_by=f"{meeting}, {date_format(meeting.start_date)}" if meeting else "",
+        stale_days=stale_after_days(),
+    )
 
 
 def counted_reports(as_of: datetime.date | None = None):

@@ -221,4 +221,7 @@ class CommentQueueTable(ReportTable):
     class Meta(ReportTable.Meta):
         template_name = "includes/table.html"
         order_by = ("-submitted",)
+        # The report's page shows them; here they would push the queue's own columns off
+        # a 1280-pixel screen.
+        exclude = ("confidence", "corrects")
         sequence = ("participant", "commitment", "status", "as_of", "submitted", "...")

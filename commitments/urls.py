@@ -14,6 +14,7 @@ from commitments.views import (
     report,
     reports,
     status,
+    todo,
     workspace,
 )
 
@@ -28,6 +29,7 @@ def moved_to(name):
 urlpatterns = [
     path("", home.dashboard, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", home.favicon, name="favicon"),
     path("matrix/", status.matrix, name="matrix"),
     path("countries/", status.country_list, name="country_list"),
     path("countries/<str:iso3>/", status.country_detail, name="country_detail"),
@@ -43,6 +45,8 @@ urlpatterns = [
     path("my/reports/<int:pk>/delete/", workspace.report_delete, name="report_delete"),
     path("my/reports/<int:pk>/correct/", workspace.report_correct, name="report_correct"),
     path("comments/", comments.comment_queue, name="comment_queue"),
+    path("todo/", todo.secretariat_todo_page, name="secretariat_todo"),
+    path("status-scale/", status.status_scale, name="status_scale"),
     path("meetings/", meetings.meeting_list, name="meeting_list"),
     path("meetings/<slug:slug>/", meetings.meeting_detail, name="meeting_detail"),
     path(

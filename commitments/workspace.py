@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from commitments.models import Commitment, Participant, ProgressReport
-from commitments.status import is_stale, stale_after_days, status_matrix
+from commitments.status import reporting_round, status_matrix
 
 
 @dataclass
@@ -13,14 +13,15 @@ class WorkspaceRow:
     commitment: Commitment
     current: ProgressReport | None
     age_days: int | None
-    is_stale: bool
+    # Why the current report is due for an update (ReportingRound.update_due), or None.
+    update_due: str | None
     drafts: list = field(default_factory=list)
 
 
 def workspace_rows(participant: Participant, today: datetime.date) -> dict:
     matrix = status_matrix(participants=Participant.objects.filter(pk=participant.pk))
     drafts = list(participant.reports.drafts().select_related("commitment").order_by("-updated_at"))
-    stale_after = stale_after_days()
+    current_round = reporting_round(today)
     rows = []
     for commitment, current in zip(matrix.commitments, matrix.rows[0].cells, strict=True):
         age = (today - current.as_of).days if current else None
@@ -29,7 +30,7 @@ def workspace_rows(participant: Participant, today: datetime.date) -> dict:
                 commitment=commitment,
                 current=current,
                 age_days=age,
-                is_stale=current is not None and is_stale(current, today, stale_after),
+                update_due=current_round.update_due(current) if current else None,
                 drafts=[d for d in drafts if d.commitment_id == commitment.pk],
             )
         )
@@ -40,4 +41,4 @@ def workspace_rows(participant: Participant, today: datetime.date) -> dict:
         .select_related("commitment", "history_user")
         .order_by("-history_date")[:10]
     )
-    return {"rows": rows, "deleted_drafts": deleted, "stale_after_days": stale_after}
+    return {"rows": rows, "deleted_drafts": list(deleted), "reporting_round": current_round}

@@ -47,7 +47,7 @@ def test_the_login_page_is_shown(client):
 def test_the_right_password_logs_the_official_in(client, official_of_indonesia):
     response = log_in(client)
     assert response.status_code == 302
-    assert response.url == django_settings.LOGIN_REDIRECT_URL
+    assert response.url == "/my/"  # an official's start page: the country's workspace
     assert is_logged_in_as(client, official_of_indonesia)
 
 

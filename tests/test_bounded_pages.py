@@ -94,6 +94,7 @@ def test_the_country_page_counts_nothing(siti, indonesia):
     from django.test.utils import CaptureQueriesContext
 
     many_reports(indonesia, 30)
+    siti.get("/countries/idn/")  # the navigation's to-do count (capped) is cached from here on
     with CaptureQueriesContext(connection) as queries:
         siti.get("/countries/idn/?page=2")
     assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
@@ -103,7 +104,8 @@ def test_the_comment_queue_counts_each_reports_comments(amir, secretariat_user, 
     first, second = many_reports(indonesia, 2)
     comment_add(report=first, user=secretariat_user, kind="question", body="Which law?")
     comment_add(report=first, user=secretariat_user, kind="acknowledgement", body="Thanks")
-    rows = {row.record.pk: row.record for row in amir.get("/comments/").context["table"].rows}
+    table = amir.get("/comments/", {"acknowledged": ""}).context["table"]
+    rows = {row.record.pk: row.record for row in table.rows}
     assert (rows[first.pk].comment_count, rows[first.pk].acknowledged) == (2, True)
     assert (rows[second.pk].comment_count, rows[second.pk].acknowledged) == (0, False)
 

@@ -188,7 +188,7 @@ def test_the_layout_fits_a_phone(page, site):
 def test_an_official_drafts_edits_and_submits_a_report(page, site, browser):
     log_in(page, site, "demo-official-idn", next_path="/my/")
     page.wait_for_url("**/my/")
-    assert page.get_by_role("heading", name="Indonesia: progress reports").is_visible()
+    assert page.get_by_role("heading", name="Indonesia: what to do next").is_visible()
     screenshot(page, "workspace")
 
     page.get_by_role("button", name="Report on 17d").click()

@@ -145,7 +145,7 @@ def test_the_csv_has_the_filtered_rows_of_every_page_sorted_like_the_page(siti, 
     for n in range(30):
         make_report(indonesia, as_of=datetime.date(2002, 3, 1) + datetime.timedelta(days=n))
     make_report(Participant.objects.get(iso3="THA"))
-    query = f"participant={indonesia.pk}&sort=as_of&page=2"
+    query = f"participant={indonesia.iso3}&sort=as_of&page=2"
     on_page_2 = [row.record for row in siti.get(f"/reports/?{query}").context["table"].page]
     rows = csv_rows(siti.get(f"/reports/?{query}&export=csv"))[1:]
     assert len(rows) == 30  # not just the page's 5, and not Thailand's

@@ -455,6 +455,9 @@ TABLE = {
         "A's submitted report, posting participant=THA": (None, (LOGIN, 403, 403, 403, 403)),
     },
     "comment_queue": {"-": ((LOGIN, 403, 403, 200, 200), R405)},
+    "secretariat_todo": {"-": ((LOGIN, 403, 403, 200, 200), R405)},
+    "status_scale": PUBLIC_PAGE,
+    "favicon": {"-": (every(Redirect("/static/commitments/favicon")), R405)},
     # django.contrib.auth's views -----------------------------------------------------------------
     "login": {"-": (every(200), every(200))},  # an empty POST re-renders the form
     "logout": {"-": (R405, every(Redirect("/")))},  # POST only

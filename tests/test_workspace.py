@@ -195,6 +195,10 @@ def hidden_version(response) -> str:
     return value.group(1) if value else ""
 
 
+def workspace_rows(response) -> list:
+    return response.context["todo"].rows
+
+
 @pytest.fixture
 def draft(indonesia, official_of_indonesia):
     return make_report(indonesia, "17a", submitted=False, user=official_of_indonesia)
@@ -206,7 +210,7 @@ def draft(indonesia, official_of_indonesia):
 def test_the_workspace_has_a_row_for_each_of_the_seven_tracked_commitments(siti):
     response = siti.get("/my/")
     assert response.status_code == 200
-    codes = [row.commitment.code for row in response.context["rows"]]
+    codes = [row.commitment.code for row in workspace_rows(response)]
     assert sorted(codes) == sorted(TRACKED_CODES)
     assert "15" not in codes
 
@@ -214,7 +218,7 @@ def test_the_workspace_has_a_row_for_each_of_the_seven_tracked_commitments(siti)
 def test_the_commitments_never_reported_on_come_first_then_the_statements_order(siti, indonesia):
     make_report(indonesia, "17b")
     make_report(indonesia, "17a")
-    codes = [row.commitment.code for row in siti.get("/my/").context["rows"]]
+    codes = [row.commitment.code for row in workspace_rows(siti.get("/my/"))]
     assert codes == ["17c", "17d", "17e", "17f", "18", "17a", "17b"]
 
 
@@ -226,7 +230,7 @@ def test_every_row_offers_a_report_on_link_for_its_commitment(siti):
         assert f'href="{reverse("report_create")}?commitment={code}"' in content
 
 
-def test_a_row_shows_the_current_status_its_date_and_its_age_in_days(client, indonesia):
+def test_a_row_shows_the_current_status_and_its_date(client, indonesia):
     with time_machine.travel(datetime.datetime(2003, 3, 1, 12, tzinfo=datetime.UTC), tick=False):
         from django.contrib.auth.models import User
 
@@ -239,41 +243,48 @@ def test_a_row_shows_the_current_status_its_date_and_its_age_in_days(client, ind
         )
         client.force_login(user)
         response = client.get("/my/")
-    row = next(r for r in response.context["rows"] if r.commitment.code == "17a")
+    row = next(r for r in workspace_rows(response) if r.commitment.code == "17a")
     assert row.current == report
-    assert row.age_days == 45
-    assert row.is_stale is False
+    assert row.update_due is None
     text = page_text(response)
     assert "Substantial" in text
     assert date_format(datetime.date(2003, 1, 15)) in text
-    assert "45 days ago" in text
-    assert "Older than" not in text
+    assert "Due for an update" not in text
 
 
-def test_a_status_older_than_the_stale_limit_is_flagged(client, indonesia, settings):
-    from django.contrib.auth.models import User
-
-    from commitments.models import Official
-
+def test_the_stale_limit_counts_back_from_the_newest_report_not_from_today(
+    siti, indonesia, thailand, settings
+):
+    """Today is decades after the reports: counting from today would flag every one."""
     settings.FOLLOWUP_STALE_AFTER_DAYS = 365
-    with time_machine.travel(datetime.datetime(2004, 3, 1, 12, tzinfo=datetime.UTC), tick=False):
-        user = User.objects.create_user("dewi", "dewi@example.org", "correct horse battery")
-        Official.objects.create(user=user, participant=indonesia)
-        make_report(indonesia, "17a", as_of=datetime.date(2003, 1, 15))  # 411 days old
-        make_report(indonesia, "17b", as_of=datetime.date(2004, 1, 15))  # 46 days old
-        client.force_login(user)
-        response = client.get("/my/")
-        rows = {row.commitment.code: row for row in response.context["rows"]}
-        assert (rows["17a"].age_days, rows["17a"].is_stale) == (411, True)
-        assert (rows["17b"].age_days, rows["17b"].is_stale) == (46, False)
-        assert page_text(response).count("Older than 365 days") == 1
+    make_report(indonesia, "17a", as_of=datetime.date(2003, 5, 1))  # 397 days before the newest
+    make_report(indonesia, "17b", as_of=datetime.date(2004, 1, 15))  # 139 days before
+    make_report(thailand, "17a", as_of=datetime.date(2004, 6, 1))  # the newest in the tracker
+    response = siti.get("/my/")
+    rows = {row.commitment.code: row for row in workspace_rows(response)}
+    assert "more than 365 days before the newest report" in rows["17a"].update_due
+    assert rows["17b"].update_due is None
+    text = page_text(response)
+    assert text.count("Due for an update") == 1
+    assert "Reports due for an update (1)" in text
 
-        settings.FOLLOWUP_STALE_AFTER_DAYS = 30
-        response = client.get("/my/")
-    rows = {row.commitment.code: row for row in response.context["rows"]}
-    assert rows["17a"].is_stale
-    assert rows["17b"].is_stale
-    assert page_text(response).count("Older than 30 days") == 2
+    settings.FOLLOWUP_STALE_AFTER_DAYS = 30
+    rows = {row.commitment.code: row for row in workspace_rows(siti.get("/my/"))}
+    assert rows["17a"].update_due
+    assert rows["17b"].update_due
+
+
+def test_a_report_from_before_the_last_ministerial_meeting_is_due_for_an_update(
+    siti, indonesia, settings
+):
+    settings.FOLLOWUP_STALE_AFTER_DAYS = 3650  # only the round counts here
+    make_report(indonesia, "17a", as_of=datetime.date(2003, 4, 1))  # before Bali 2003 (28 April)
+    make_report(indonesia, "17b", as_of=datetime.date(2003, 6, 1))
+    rows = {row.commitment.code: row for row in workspace_rows(siti.get("/my/"))}
+    assert rows["17a"].update_due == (
+        "Speaks for a date before the last ministerial meeting (Bali 2003, 28 April 2003)."
+    )
+    assert rows["17b"].update_due is None
 
 
 def test_the_countrys_drafts_are_listed_with_a_link_to_edit_them(
@@ -282,7 +293,7 @@ def test_the_countrys_drafts_are_listed_with_a_link_to_edit_them(
     mine = make_report(indonesia, "17a", submitted=False)
     colleagues = make_report(indonesia, "17a", submitted=False, user=second_official_of_indonesia)
     response = siti.get("/my/")
-    row = next(r for r in response.context["rows"] if r.commitment.code == "17a")
+    row = next(r for r in workspace_rows(response) if r.commitment.code == "17a")
     assert {d.pk for d in row.drafts} == {mine.pk, colleagues.pk}
     content = response.content.decode()
     assert f'href="{edit_url(mine)}"' in content
@@ -300,7 +311,7 @@ def test_an_official_of_another_participant_sees_only_his_own_countrys_reports_a
     client.force_login(official_of_thailand)
     response = client.get("/my/")
     assert response.context["participant"] == thailand
-    rows = {row.commitment.code: row for row in response.context["rows"]}
+    rows = {row.commitment.code: row for row in workspace_rows(response)}
     assert rows["17c"].current == thai
     assert rows["17a"].current is None
     assert all(not row.drafts for row in rows.values())

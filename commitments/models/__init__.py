@@ -21,10 +21,11 @@ from commitments.models.meetings import (
 )
 from commitments.models.progress import EvidenceFile, Official, ProgressReport
 from commitments.models.reference import Commitment, Paragraph, Participant
-from commitments.models.sourcing import Confidence
+from commitments.models.sourcing import CONFIDENCE_MEANINGS, Confidence
 from commitments.models.versioning import DataVersion
 
 __all__ = [
+    "CONFIDENCE_MEANINGS",
     "Assistance",
     "Attendance",
     "Comment",

@@ -12,6 +12,17 @@ class Confidence(models.TextChoices):
     DERIVED = "derived", "Derived"
 
 
+CONFIDENCE_MEANINGS = {
+    Confidence.HIGH: "Read in an official source: the law, the agreement, the meeting's report.",
+    Confidence.MEDIUM_HIGH: "Read in a reliable secondary source that cites an official one.",
+    Confidence.MEDIUM: "Read in a secondary or unofficial source, or in sources that disagree "
+    "(both are kept).",
+    Confidence.LOW: "Reported without a source that could be checked.",
+    Confidence.DERIVED: "Worked out from other recorded facts (for example a date difference), "
+    "not read in a source.",
+}
+
+
 class Sourced(models.Model):
     """Abstract: every historical record says where it comes from and how sure we are."""
 

@@ -4,16 +4,19 @@ failed too often across usernames; the password reset, throttled, its email queu
 import datetime
 
 from axes.models import AccessAttempt
+from django.contrib import messages
 from django.contrib.auth.forms import PasswordResetForm
-from django.contrib.auth.views import LoginView, PasswordResetView
+from django.contrib.auth.views import LoginView, LogoutView, PasswordResetView
 from django.db.models import Sum
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
 
 from commitments import throttle
 from commitments.access import client_address
 from commitments.models import OutgoingEmail
+from commitments.permissions import is_secretariat, official_participant
 from commitments.services.mail import queue_email
 
 # A burst of requests for one address sends at most this many emails an hour; one client may
@@ -28,7 +31,21 @@ HOUR = 3600
 LOGIN_FAILURES_PER_ADDRESS = 30
 
 
+def start_page(user) -> str:
+    """Where a user lands after logging in (unless the login was asked for a page): the
+    secretariat on its to-do page, an official on the country's workspace, others on the
+    overview."""
+    if is_secretariat(user):
+        return reverse("secretariat_todo")
+    if official_participant(user) is not None:
+        return reverse("workspace")
+    return reverse("home")
+
+
 class GuardedLoginView(LoginView):
+    def get_default_redirect_url(self):
+        return start_page(self.request.user)
+
     def post(self, request, *args, **kwargs):
         if _failed_logins_within_the_hour(client_address(request)) >= LOGIN_FAILURES_PER_ADDRESS:
             return render(request, "registration/login_paused.html", status=429)
@@ -44,6 +61,17 @@ def _failed_logins_within_the_hour(address: str) -> int:
 
 
 login = GuardedLoginView.as_view()
+
+
+class LogoutWithMessageView(LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # After logout() flushed the session: the message goes in a new one.
+        messages.info(request, "You are logged out. Log in again to see progress data.")
+        return response
+
+
+logout = LogoutWithMessageView.as_view()
 
 
 class ThrottledPasswordResetForm(PasswordResetForm):

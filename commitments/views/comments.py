@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from commitments.filters import ParticipantCommitmentFilter
+from commitments.filters import CommentQueueFilter
 from commitments.forms import CommentForm
 from commitments.models import Comment, ProgressReport
 from commitments.paging import CappedPaginator
@@ -35,7 +35,7 @@ def comment_queue(request):
             acknowledged=Exists(comments.filter(kind=Comment.Kind.ACKNOWLEDGEMENT)),
         )
     )
-    filterset = ParticipantCommitmentFilter(request.GET, queryset=reports)
+    filterset = CommentQueueFilter(request.GET, queryset=reports)
     table = CommentQueueTable(filterset.qs if filterset.is_valid() else reports.none())
     paginate = {"per_page": 25, "paginator_class": CappedPaginator}
     tables.RequestConfig(request, paginate=paginate).configure(table)

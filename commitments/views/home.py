@@ -3,7 +3,8 @@ the status matrix, the counts per commitment, the latest reports and the meeting
 
 from dataclasses import dataclass, field
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
@@ -102,3 +103,9 @@ def dashboard(request):
     if can_view_progress(request.user):
         context.update(progress_context())
     return render(request, "commitments/home.html", context)
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask /favicon.ico on pages that name no icon (the admin's)."""
+    return redirect(static("commitments/favicon.ico"), permanent=True)

@@ -18,8 +18,10 @@ from commitments.access import can_view_progress, progress_view
 from commitments.charts import stacked_bars, status_chart
 from commitments.forms import AsOfForm
 from commitments.models import (
+    CONFIDENCE_MEANINGS,
     Attendance,
     Commitment,
+    Confidence,
     MinisterialMeeting,
     Participant,
     Volunteer,
@@ -27,6 +29,9 @@ from commitments.models import (
 from commitments.models.progress import EARLIEST_AS_OF
 from commitments.paging import PeekPage
 from commitments.status import (
+    NO_REPORT_MEANING,
+    STATUS_MEANINGS,
+    STATUS_ORDER,
     counted_reports,
     counts_by_participant,
     status_counts_over_time,
@@ -174,3 +179,19 @@ def commitment_chart(commitment):
         return None
     over_time = status_counts_over_time(commitment, chart_dates(last))
     return stacked_bars([(date_format(d), c) for d, c in over_time])
+
+
+# The scale ---------------------------------------------------------------------------------------
+
+
+@require_safe
+def status_scale(request):
+    """What each status and confidence level means: public, like the statement itself."""
+    statuses = [(status, STATUS_MEANINGS[status]) for status in STATUS_ORDER]
+    confidences = [(level, CONFIDENCE_MEANINGS[level]) for level in Confidence]
+    context = {
+        "statuses": statuses,
+        "no_report_meaning": NO_REPORT_MEANING,
+        "confidences": confidences,
+    }
+    return render(request, "commitments/status_scale.html", context)

@@ -32,7 +32,7 @@ from commitments.services.reports import (
     report_delete_draft,
     report_save,
 )
-from commitments.workspace import workspace_rows
+from commitments.todo import official_todo
 
 
 @require_safe
@@ -41,8 +41,10 @@ def workspace(request):
     participant = official_participant(request.user)
     if participant is None:
         return render(request, "commitments/my/no_participant.html")
-    context = {"participant": participant, **workspace_rows(participant, timezone.localdate())}
-    return render(request, "commitments/my/workspace.html", context)
+    todo = official_todo(participant, timezone.localdate())
+    return render(
+        request, "commitments/my/workspace.html", {"participant": participant, "todo": todo}
+    )
 
 
 def _save_from_form(request, form, report, **save_options):
