@@ -17,9 +17,14 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import QueryDict
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from commitments.exports import csv_chunks, report_rows, sorted_reports, write_xlsx
+from commitments.exports import (
+    csv_chunks,
+    export_filename,
+    reports_download,
+    sorted_reports,
+    write_xlsx,
+)
 from commitments.ministers import compile_for_ministers
 
 REPORT_TITLE = "Results of the meetings of experts for Ministers"
@@ -118,14 +123,14 @@ def reports_export(export_format: str, parameters: dict, file) -> tuple[int, str
     reports = sorted_reports(query)
     if reports is None:
         raise NothingToPrepare("These filters are not valid: go back to the reports page.")
-    counted = Counted(report_rows(reports))
+    download = reports_download(reports)
+    download.rows = counted = Counted(download.rows)
     if export_format == "xlsx":
-        write_xlsx(counted, file)
+        write_xlsx(download, file)
     else:
-        for chunk in csv_chunks(counted):
+        for chunk in csv_chunks(download):
             file.write(chunk.encode())
-    today = timezone.localdate().isoformat()
-    return max(counted.rows - 1, 0), f"bali-followup-reports-{today}.{export_format}"
+    return counted.rows, export_filename(export_format, download.name)
 
 
 class Counted:

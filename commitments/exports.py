@@ -1,14 +1,17 @@
 """CSV and Excel downloads of the reports table: the page's rows (all pages), in the page's
-order, with the table's columns and headings, as plain text.
+order, with the table's columns and headings; and the matrix as of a date.
 
-The columns are ReportTable's, in its order; this module only says how each one reads as
-text, from fields read with `values_list`, so that a download of any size streams from the
-database without building model instances. Two columns the page leaves out follow them: the
-narrative and the source, which is what readers of a download most often want.
+The columns are ReportTable's, in its order; this module only says how each one reads in a
+download, from fields read with `values_list`, so that a download of any size streams from
+the database without building model instances. Columns the page leaves out follow them: the
+codes of the participant and the commitment, the report's number, the narrative, the source
+and the evidence links, which is what readers (and the import) of a download want.
 
-Text that a spreadsheet would run as a formula: the CSV prefixes it with an apostrophe (a
-CSV has no other way to say "text"); the Excel file (XlsxWriter) writes every cell as a string cell,
-which Excel never evaluates, so it holds the text exactly as it is.
+Each value keeps its type: dates and numbers are real dates and numbers in the Excel file
+(ISO dates and digits in the CSV); links are absolute (SITE_URL), so that they work away from
+the site. Text that a spreadsheet would run as a formula: the CSV prefixes it with an
+apostrophe (a CSV has no other way to say "text"); the Excel file (XlsxWriter) writes text as
+string cells, which Excel never evaluates, so it holds the text exactly as it is.
 """
 
 import csv
@@ -21,11 +24,11 @@ from pathlib import Path
 import xlsxwriter
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from commitments.filters import ReportFilter
+from commitments.links import absolute_url
 from commitments.models import Confidence, ProgressReport
 from commitments.tables import REPLACED_BY, ReportTable, commitment_text
 
@@ -46,44 +49,50 @@ def neutralise(text: str) -> str:
 @dataclass(frozen=True)
 class ExportColumn:
     heading: str
-    fields: tuple[str, ...]  # read with values_list, and given to as_text in this order
-    as_text: Callable[..., str]
+    fields: tuple[str, ...]  # read with values_list, and given to value in this order
+    value: Callable  # gives the cell's value: str, int, datetime.date or None
+    width: int = 14  # in characters, for the Excel file
+
+
+def _same(value):
+    return value
 
 
 STATUS_LABELS = dict(ProgressReport.Status.choices)
 CONFIDENCE_LABELS = dict(Confidence.choices)
 
 
-def _optional_id(pk) -> str:
-    return "" if pk is None else str(pk)
+def _report_url(pk) -> str:
+    return absolute_url("report_detail", pk)
 
 
-def _local_iso_date(moment: datetime.datetime) -> str:
-    return timezone.localdate(moment).isoformat()
+def _lines(text: str) -> str:
+    """Evidence links, one per line, as they were entered (blank lines left out)."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def _report_path(pk) -> str:
-    return reverse("report_detail", args=[pk])
-
-
-# How each column of ReportTable reads in a download: the fields it is read from, and the
-# function that makes them its text.
-TABLE_COLUMN_TEXT = {
-    "participant": (("participant__name",), str),
+# How each column of ReportTable reads in a download: the fields it is read from, the
+# function that makes them its value, and its width in the Excel file.
+TABLE_COLUMNS = {
+    "participant": (("participant__short_name",), str, 22),
     # As on the page: "17a: Information and intelligence sharing".
-    "commitment": (("commitment__code", "commitment__title"), commitment_text),
-    "status": (("status",), lambda value: STATUS_LABELS.get(value, value)),
-    "as_of": (("as_of",), datetime.date.isoformat),
-    "submitted": (("submitted_at",), _local_iso_date),
-    "confidence": (("confidence",), lambda value: CONFIDENCE_LABELS.get(value, value)),
-    "corrects": (("corrects_id",), _optional_id),
-    # The view's annotation: the id of the submitted correction, or empty.
-    "replaced_by": ((REPLACED_BY,), _optional_id),
-    "report": (("pk",), _report_path),
+    "commitment": (("commitment__code", "commitment__title"), commitment_text, 36),
+    "status": (("status",), lambda value: STATUS_LABELS.get(value, value), 14),
+    "as_of": (("as_of",), _same, 12),
+    "submitted": (("submitted_at",), timezone.localdate, 12),
+    "confidence": (("confidence",), lambda value: CONFIDENCE_LABELS.get(value, value), 12),
+    "corrects": (("corrects_id",), _same, 10),
+    # The view's annotation: the number of the submitted correction, or empty.
+    "replaced_by": ((REPLACED_BY,), _same, 11),
+    "report": (("pk",), _report_url, 40),
 }
 EXTRA_COLUMNS = [
-    ExportColumn("Narrative", ("narrative",), str),
-    ExportColumn("Source", ("source",), str),
+    ExportColumn("Report number", ("pk",), _same, 10),
+    ExportColumn("Participant code", ("participant__iso3",), str, 10),
+    ExportColumn("Commitment code", ("commitment__code",), str, 10),
+    ExportColumn("Narrative", ("narrative",), str, 60),
+    ExportColumn("Source", ("source",), str, 30),
+    ExportColumn("Evidence links", ("evidence_links",), _lines, 50),
 ]
 
 
@@ -92,8 +101,8 @@ def report_columns() -> list[ExportColumn]:
     columns = []
     for name, column in ReportTable.base_columns.items():
         # A KeyError here means a column was added to the table but not to the downloads.
-        fields, as_text = TABLE_COLUMN_TEXT[name]
-        columns.append(ExportColumn(str(column.verbose_name), fields, as_text))
+        fields, value, width = TABLE_COLUMNS[name]
+        columns.append(ExportColumn(str(column.verbose_name), fields, value, width))
     return columns + EXTRA_COLUMNS
 
 
@@ -120,22 +129,79 @@ def sorted_reports(query) -> QuerySet | None:
     return table.data.data
 
 
-def report_rows(reports: QuerySet) -> Iterator[list[str]]:
-    """The header, then one row of plain text per report (not neutralised: each format does
-    that its own way), in the queryset's order, fetched CHUNK_SIZE rows at a time."""
+def report_rows(reports: QuerySet) -> Iterator[list]:
+    """One row of values per report (text not neutralised: each format does that its own
+    way), in the queryset's order, fetched CHUNK_SIZE rows at a time. The headings are
+    report_columns()'."""
     columns = report_columns()
-    yield [column.heading for column in columns]
     # Every column's fields in one values_list, and where in its rows each column's are.
     fields, places = [], []
     for column in columns:
         places.append(slice(len(fields), len(fields) + len(column.fields)))
         fields.extend(column.fields)
     for row in reports.values_list(*fields).iterator(chunk_size=CHUNK_SIZE):
-        yield [column.as_text(*row[place]) for column, place in zip(columns, places, strict=True)]
+        yield [column.value(*row[place]) for column, place in zip(columns, places, strict=True)]
 
 
-def export_filename(extension: str) -> str:
-    return f"bali-followup-reports-{timezone.localdate().isoformat()}.{extension}"
+@dataclass
+class Download:
+    """What a download holds: its columns, its rows of values, and its file's name."""
+
+    name: str  # "reports", "matrix-2003-02-28"
+    sheet: str
+    columns: list
+    rows: Iterable[list]
+
+
+def reports_download(reports: QuerySet) -> Download:
+    return Download("reports", "Reports", report_columns(), report_rows(reports))
+
+
+MATRIX_COLUMNS = [
+    ExportColumn("Participant", (), str, 22),
+    ExportColumn("Participant code", (), str, 10),
+    ExportColumn("Commitment code", (), str, 10),
+    ExportColumn("Commitment", (), str, 36),
+    ExportColumn("Status", (), str, 14),
+    ExportColumn("As of", (), _same, 12),
+    ExportColumn("Report number", (), _same, 10),
+    ExportColumn("Report", (), str, 40),
+]
+
+
+def matrix_download(matrix) -> Download:
+    """The matrix as of its date, one row per cell (participant x commitment): the shape a
+    spreadsheet filters and a program reads; a cell with no report says so."""
+
+    def rows():
+        for row in matrix.rows:
+            for commitment, report in zip(matrix.commitments, row.cells, strict=True):
+                yield [
+                    row.participant.short_name,
+                    row.participant.iso3,
+                    commitment.code,
+                    commitment.title,
+                    report.get_status_display() if report else "No report",
+                    report.as_of if report else None,
+                    report.pk if report else None,
+                    _report_url(report.pk) if report else "",
+                ]
+
+    day = (matrix.as_of or timezone.localdate()).isoformat()
+    return Download(f"matrix-{day}", "Matrix", MATRIX_COLUMNS, rows())
+
+
+def as_text(value) -> str:
+    """A value as a CSV cell: ISO dates, digits, empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def export_filename(extension: str, name: str = "reports") -> str:
+    return f"bali-followup-{name}-{timezone.localdate().isoformat()}.{extension}"
 
 
 class _Echo:
@@ -146,14 +212,14 @@ class _Echo:
         return value
 
 
-def csv_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
+def csv_chunks(download: Download) -> Iterator[str]:
     """The CSV text, neutralised, LINES_PER_CHUNK lines at a time: a few kilobytes per write
     to the client rather than one write per line."""
     writer = csv.writer(_Echo())
     # The byte-order mark tells Excel that the file is UTF-8 (names such as "Việt Nam").
-    lines = ["\ufeff"]
-    for row in rows:
-        lines.append(writer.writerow([neutralise(text) for text in row]))
+    lines = ["\ufeff", writer.writerow([column.heading for column in download.columns])]
+    for row in download.rows:
+        lines.append(writer.writerow([neutralise(as_text(value)) for value in row]))
         if len(lines) >= LINES_PER_CHUNK:
             yield "".join(lines)
             lines = []
@@ -161,12 +227,13 @@ def csv_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
         yield "".join(lines)
 
 
-def csv_response(reports: QuerySet) -> StreamingHttpResponse:
-    """Stream the reports as CSV: never the whole file in memory."""
+def csv_response(download: Download) -> StreamingHttpResponse:
+    """Stream the download as CSV: never the whole file in memory."""
+    filename = export_filename("csv", download.name)
     return StreamingHttpResponse(
-        csv_chunks(report_rows(reports)),
+        csv_chunks(download),
         content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{export_filename("csv")}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
@@ -175,11 +242,12 @@ def _xlsx_text(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
-def write_xlsx(rows: Iterable[list[str]], file) -> int:
-    """Write the rows to `file` (a path or a binary file) as a workbook, and return how many
-    data rows it holds. XlsxWriter's constant-memory mode writes each row out as it comes,
-    with inline strings, so memory does not grow with the rows. Every cell is a string cell,
-    which Excel shows and never evaluates, whatever it starts with: no apostrophe added."""
+def write_xlsx(download: Download, file) -> int:
+    """Write the download to `file` (a path or a binary file) as a workbook, and return how
+    many data rows it holds: a bold, frozen header row with a filter, each column its width,
+    dates as dates, numbers as numbers. XlsxWriter's constant-memory mode writes each row out
+    as it comes, so memory does not grow with the rows. Text goes in string cells, which
+    Excel shows and never evaluates, whatever it starts with: no apostrophe added."""
     workbook = xlsxwriter.Workbook(
         file,
         {
@@ -190,33 +258,45 @@ def write_xlsx(rows: Iterable[list[str]], file) -> int:
             "tmpdir": tempfile.gettempdir(),
         },
     )
-    sheet = workbook.add_worksheet("Reports")
-    count = -1
-    width = 0
-    for count, row in enumerate(rows):
-        for column, text in enumerate(row):
-            sheet.write_string(count, column, _xlsx_text(text))
-        width = len(row)
+    heading = workbook.add_format({"bold": True, "bottom": 1})
+    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet = workbook.add_worksheet(download.sheet)
+    for index, column in enumerate(download.columns):
+        sheet.set_column(index, index, column.width)
+        sheet.write_string(0, index, column.heading, heading)
+    count = 0
+    for count, row in enumerate(download.rows, start=1):
+        for index, value in enumerate(row):
+            _write_cell(sheet, count, index, value, date)
     sheet.freeze_panes(1, 0)
-    if count >= 0:
-        sheet.autofilter(0, 0, max(count, 0), width - 1)
+    sheet.autofilter(0, 0, count, len(download.columns) - 1)
     workbook.close()
-    return max(count, 0)
+    return count
 
 
-def xlsx_response(reports: QuerySet) -> FileResponse:
-    """The reports as an Excel workbook, written to a temporary file on disk and sent from
+def _write_cell(sheet, row: int, column: int, value, date_format) -> None:
+    if value is None or value == "":
+        return  # an empty cell
+    if isinstance(value, datetime.date):
+        sheet.write_datetime(row, column, value, date_format)
+    elif isinstance(value, int):
+        sheet.write_number(row, column, value)
+    else:
+        sheet.write_string(row, column, _xlsx_text(value))
+
+
+def xlsx_response(download: Download) -> FileResponse:
+    """The download as an Excel workbook, written to a temporary file on disk and sent from
     there (the file has no name once open: it goes when the response closes it)."""
     with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as named:
         path = Path(named.name)
     try:
-        write_xlsx(report_rows(reports), str(path))
+        write_xlsx(download, str(path))
         file = path.open("rb")
     finally:
         path.unlink(missing_ok=True)
-    return FileResponse(
-        file, as_attachment=True, filename=export_filename("xlsx"), content_type=XLSX_CONTENT_TYPE
-    )
+    filename = export_filename("xlsx", download.name)
+    return FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 EXPORTS = {"csv": csv_response, "xlsx": xlsx_response}

@@ -166,15 +166,45 @@ class AsOfForm(forms.Form):
     )
 
     def clean_as_of(self):
-        as_of = self.cleaned_data["as_of"]
-        if as_of and as_of < EARLIEST_AS_OF:
-            raise forms.ValidationError(
-                f"Choose a date on or after {date_format(EARLIEST_AS_OF)}, when the Bali "
-                "conference opened."
+        return check_matrix_date(self.cleaned_data["as_of"])
+
+
+def check_matrix_date(day):
+    """A date the matrix can be shown for: from the conference to today."""
+    if day and day < EARLIEST_AS_OF:
+        raise forms.ValidationError(
+            f"Choose a date on or after {date_format(EARLIEST_AS_OF)}, when the Bali "
+            "conference opened."
+        )
+    if day and day > timezone.localdate():
+        raise forms.ValidationError("Choose a date that is not in the future.")
+    return day
+
+
+class MatrixForm(AsOfForm):
+    """The matrix's dates: the one it is shown for, and an earlier one to compare with."""
+
+    compare = forms.DateField(
+        label="Compare with",
+        required=False,
+        widget=DateInput,
+        help_text="An earlier date: the page lists the cells whose status moved since then.",
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD, for example 2003-02-28."},
+    )
+
+    def clean_compare(self):
+        return check_matrix_date(self.cleaned_data["compare"])
+
+    def clean(self):
+        cleaned = super().clean()
+        as_of = cleaned.get("as_of") or timezone.localdate()
+        compare = cleaned.get("compare")
+        if compare and compare >= as_of:
+            self.add_error(
+                "compare",
+                f"Choose a date before {date_format(as_of)}, the date the matrix is shown for.",
             )
-        if as_of and as_of > timezone.localdate():
-            raise forms.ValidationError("Choose a date that is not in the future.")
-        return as_of
+        return cleaned
 
 
 # Taking part: volunteering and attendance -------------------------------------------------------

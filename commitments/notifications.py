@@ -3,10 +3,9 @@ officials; each reply to the secretariat. Queued in the transaction of the submi
 comment (services.mail), and sent by the background worker through Django's configured
 mailer (console by default, SMTP when EMAIL_HOST is set)."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 
+from commitments.links import absolute_url
 from commitments.models import OutgoingEmail
 from commitments.roles import SECRETARIAT
 from commitments.services.mail import queue_email
@@ -23,7 +22,7 @@ def official_addresses(participant) -> list[str]:
 
 
 def report_url(report) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("report_detail", args=[report.pk])
+    return absolute_url("report_detail", report.pk)
 
 
 def _send(kind, subject, body, recipients) -> int:

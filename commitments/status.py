@@ -191,6 +191,51 @@ def status_matrix(as_of=None, participants=None, commitments=None) -> Matrix:
     return matrix
 
 
+@dataclass
+class CellChange:
+    """One cell of the matrix on two dates: the report that counted then, and now."""
+
+    participant: Participant
+    commitment: Commitment
+    before: ProgressReport | None
+    after: ProgressReport | None
+
+    @property
+    def status_moved(self) -> bool:
+        return _status(self.before) != _status(self.after)
+
+
+def _status(report) -> str:
+    return report.status if report else NO_REPORT
+
+
+@dataclass
+class MatrixChanges:
+    earlier: datetime.date
+    later: datetime.date
+    moved: list  # CellChange whose status moved
+    newer_same_status: int  # cells with a newer report at the same status
+
+
+def changes_between(earlier: datetime.date, later: datetime.date) -> MatrixChanges:
+    """Which cells of the matrix moved between two dates: the two matrices (six queries),
+    compared cell by cell. A cell whose newer report keeps the status is counted, not
+    listed: Ministers ask what has moved."""
+    before, after = status_matrix(as_of=earlier), status_matrix(as_of=later)
+    moved, same_status = [], 0
+    for row_before, row_after in zip(before.rows, after.rows, strict=True):
+        cells = zip(after.commitments, row_before.cells, row_after.cells, strict=True)
+        for commitment, old, new in cells:
+            if (old and old.pk) == (new and new.pk):
+                continue
+            change = CellChange(row_after.participant, commitment, old, new)
+            if change.status_moved:
+                moved.append(change)
+            else:
+                same_status += 1
+    return MatrixChanges(earlier, later, moved, same_status)
+
+
 def status_counts_over_time(commitment, dates) -> list[tuple[datetime.date, Counter]]:
     """How many tracked participants stood at each status on `commitment` on each date, in
     one query: one subquery per date."""

@@ -3,9 +3,11 @@
 import csv
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -17,7 +19,10 @@ from tests.conftest import make_report, messages_of
 pytestmark = pytest.mark.django_db
 
 Status = ProgressReport.Status
-EXTRA_HEADINGS = ["Narrative", "Source"]
+EXTRA_HEADINGS = [
+    "Report number", "Participant code", "Commitment code", "Narrative", "Source",
+    "Evidence links",
+]  # fmt: skip
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -31,15 +36,25 @@ def csv_rows(response) -> list[list[str]]:
 def xlsx_sheet(response):
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return workbook["Reports"]
+    return workbook.worksheets[0]  # "Reports", or "Matrix"
 
 
 def xlsx_rows(response) -> list[list[str]]:
-    # An empty cell reads back as None; the CSV has an empty string.
+    """The workbook's cells as the CSV writes them, to compare the two: an empty cell reads
+    back as None (the CSV has an empty string), a date as a datetime, a number as an int
+    (test_the_excel_cells_are_typed checks the types themselves)."""
     return [
-        ["" if value is None else value for value in row]
+        [as_csv_text(value) for value in row]
         for row in xlsx_sheet(response).iter_rows(values_only=True)
     ]
+
+
+def as_csv_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    return str(value)
 
 
 def table_headings(response) -> list[str]:
@@ -71,7 +86,7 @@ def replaced_by(report) -> str:
 
 def expected_row(report) -> list[str]:
     return [
-        report.participant.name,
+        report.participant.short_name,
         f"{report.commitment.code}: {report.commitment.title}",
         report.get_status_display(),
         report.as_of.isoformat(),
@@ -79,9 +94,13 @@ def expected_row(report) -> list[str]:
         report.get_confidence_display(),
         str(report.corrects_id or ""),
         replaced_by(report),
-        f"/reports/{report.pk}/",
+        f"{django_settings.SITE_URL}/reports/{report.pk}/",  # absolute
+        str(report.pk),
+        report.participant.iso3,
+        report.commitment.code,
         report.narrative,
         report.source,
+        "\n".join(report.evidence_lines),
     ]
 
 
@@ -204,7 +223,7 @@ def formula_reports(indonesia):
 
 def test_the_csv_neutralises_formulas(siti, formula_reports):
     rows = csv_rows(siti.get("/reports/?export=csv"))[1:]
-    assert [row[-2:] for row in rows] == [
+    assert [row[-3:-1] for row in rows] == [  # the narrative and the source
         ["'=1+1", "'@SUM(A1:A9)"],
         ["'-", "'-42"],
         ["'+1", "'=HYPERLINK(x)"],
@@ -212,17 +231,18 @@ def test_the_csv_neutralises_formulas(siti, formula_reports):
 
 
 def test_the_excel_file_holds_formula_like_text_as_text_exactly(siti, formula_reports):
-    """Every cell is a string cell, which Excel shows and never evaluates: the text needs no
+    """Every text is a string cell, which Excel shows and never evaluates: the text needs no
     apostrophe, and has none."""
     sheet = xlsx_sheet(siti.get("/reports/?export=xlsx"))
-    cells = [row[-2:] for row in sheet.iter_rows(min_row=2)]
+    cells = [row[-3:-1] for row in sheet.iter_rows(min_row=2)]  # the narrative and the source
     assert [[cell.value for cell in row] for row in cells] == [
         ["=1+1", "@SUM(A1:A9)"],
         ["-", "-42"],
         ["+1", "=HYPERLINK(x)"],
     ]
     every_cell = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
-    assert {cell.data_type for cell in every_cell} == {"s"}  # none is "f", a formula
+    # Text, numbers (the report numbers) and dates: none is "f", a formula.
+    assert {cell.data_type for cell in every_cell} == {"s", "n", "d"}
     assert len(every_cell) > 6
 
 
@@ -237,8 +257,9 @@ def test_the_excel_file_has_no_formula_cells(siti, reports, formula_reports):
         xml = package.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml
     assert "<f " not in xml
-    # The header and six reports, eleven columns.
-    assert xml.count("<c ") == xml.count('t="inlineStr"') == 7 * 11
+    # Every typed cell is an inline string or a number (no t attribute): no formula string.
+    assert set(re.findall(r'<c [^>]*?t="(\w+)"', xml)) == {"inlineStr"}
+    assert xml.count('t="inlineStr"') >= 7 * 8  # the header and six reports' text columns
 
 
 def test_the_excel_file_has_the_same_rows_as_the_csv(siti, reports):
@@ -256,7 +277,7 @@ def test_the_excel_file_has_the_same_rows_as_the_csv(siti, reports):
 def test_the_excel_file_drops_characters_excel_cannot_hold(siti, indonesia):
     make_report(indonesia, narrative="\x01=1+1 after a control character")
     sheet = xlsx_sheet(siti.get("/reports/?export=xlsx"))
-    cell = sheet.cell(row=2, column=sheet.max_column - 1)
+    cell = sheet.cell(row=2, column=sheet.max_column - 2)  # the narrative
     assert (cell.value, cell.data_type) == ("=1+1 after a control character", "s")
 
 
@@ -298,3 +319,76 @@ def test_a_download_at_the_limit_is_whole(siti, reports, settings, export):
     assert response.streaming
     rows = (csv_rows if export == "csv" else xlsx_rows)(response)
     assert len(rows) == 1 + settings.EXPORT_MAX_ROWS
+
+
+# Issue 11: a workbook people can use, evidence links, codes, the matrix -------------------------
+
+
+def test_the_excel_cells_are_typed(siti, reports):
+    original, correction, _other = reports
+    sheet = xlsx_sheet(siti.get("/reports/?export=xlsx"))
+    headings = [cell.value for cell in sheet[1]]
+    row = dict(zip(headings, sheet[4], strict=True))  # the original
+    assert row["As of"].is_date
+    assert row["As of"].value.date() == original.as_of
+    assert row["As of"].number_format == "yyyy-mm-dd"
+    assert row["Submitted"].is_date
+    assert (row["Report number"].data_type, row["Report number"].value) == ("n", original.pk)
+    assert (row["Replaced by"].data_type, row["Replaced by"].value) == ("n", correction.pk)
+    assert row["Corrects"].value is None  # empty, not "—" or ""
+    assert row["Report"].value == f"{django_settings.SITE_URL}/reports/{original.pk}/"
+    assert (row["Participant code"].value, row["Commitment code"].value) == ("IDN", "17a")
+
+
+def test_the_workbook_has_a_frozen_bold_header_a_filter_and_column_widths(siti, reports):
+    sheet = xlsx_sheet(siti.get("/reports/?export=xlsx"))
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}4"
+    assert all(cell.font.b for cell in sheet[1])
+    widths = {
+        sheet.cell(1, n).value: sheet.column_dimensions[sheet.cell(1, n).column_letter].width
+        for n in range(1, sheet.max_column + 1)
+    }
+    assert widths["Narrative"] > widths["Commitment"] > widths["As of"] >= 12
+
+
+def test_both_downloads_hold_the_evidence_links(siti, indonesia):
+    links = "https://example.org/law-2003\nhttps://example.org/gazette"
+    make_report(indonesia, evidence_links=links + "\n\n")
+    assert csv_rows(siti.get("/reports/?export=csv"))[1][-1] == links
+    assert xlsx_rows(siti.get("/reports/?export=xlsx"))[1][-1] == links
+
+
+def test_the_downloads_follow_filters_given_as_codes(siti, reports):
+    rows = csv_rows(siti.get("/reports/?participant=THA&commitment=18&export=csv"))
+    assert [row[0] for row in rows[1:]] == ["Thailand"]
+    assert xlsx_rows(siti.get("/reports/?participant=tha&export=xlsx"))[1][0] == "Thailand"
+
+
+def test_an_unknown_code_is_a_clear_error_and_no_download(siti, reports):
+    response = siti.get("/reports/?participant=XXX&export=csv")
+    assert not response.streaming
+    assert "Select a valid choice" in response.content.decode()
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_the_matrix_downloads_as_of_a_date_one_row_per_cell(siti, reports, export):
+    _original, correction, _other = reports
+    response = siti.get(f"/matrix/?as_of=2002-12-31&export={export}")
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="bali-followup-matrix-2002-12-31-'
+    )
+    rows = (csv_rows if export == "csv" else xlsx_rows)(response)
+    assert rows[0] == [
+        "Participant", "Participant code", "Commitment code", "Commitment", "Status", "As of",
+        "Report number", "Report",
+    ]  # fmt: skip
+    cells = {(row[1], row[2]): row for row in rows[1:]}
+    from commitments.models import Commitment, Participant
+
+    assert (
+        len(cells) == Participant.objects.tracked().count() * Commitment.objects.tracked().count()
+    )
+    # The correction counts (it replaced the original); Thailand's 18 was after that date.
+    assert cells["IDN", "17a"][4:7] == ["Substantial", "2002-09-16", str(correction.pk)]
+    assert cells["THA", "18"][4:7] == ["No report", "", ""]

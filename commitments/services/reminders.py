@@ -28,13 +28,12 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.formats import date_format
 
+from commitments.links import absolute_url
 from commitments.ministerial_review import Standing, review_standing
 from commitments.models import Official, OutgoingEmail, Participant, SentReminder
 from commitments.roles import SECRETARIAT
@@ -61,7 +60,7 @@ class Outcome:
 
 
 def site_link(name: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name)
+    return absolute_url(name)
 
 
 def _greeting(user) -> str:

@@ -8,7 +8,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from commitments.access import progress_view
-from commitments.exports import EXPORTS, submitted_reports
+from commitments.exports import EXPORTS, reports_download, submitted_reports
 from commitments.filters import ReportFilter
 from commitments.models import PreparedDocument
 from commitments.paging import CappedPaginator
@@ -65,7 +65,7 @@ def export_response(request, export_format: str, reports):
     background (the page says so); one over EXPORT_MAX_ROWS is refused with a message.
     Each count stops at its limit (the first at 50,000 rows, whatever the history)."""
     if not more_than(reports, min(settings.EXPORT_DIRECT_ROWS, settings.EXPORT_MAX_ROWS)):
-        return EXPORTS[export_format](reports)
+        return EXPORTS[export_format](reports_download(reports))
     if more_than(reports, settings.EXPORT_MAX_ROWS):
         messages.error(request, too_many_message())
         return redirect(request.path + "?" + without_export(request.GET))

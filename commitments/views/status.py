@@ -16,7 +16,8 @@ from django.views.decorators.http import require_safe
 
 from commitments.access import can_view_progress, progress_view
 from commitments.charts import stacked_bars, status_chart
-from commitments.forms import AsOfForm
+from commitments.exports import EXPORTS, matrix_download
+from commitments.forms import MatrixForm
 from commitments.models import (
     CONFIDENCE_MEANINGS,
     Attendance,
@@ -32,6 +33,7 @@ from commitments.status import (
     NO_REPORT_MEANING,
     STATUS_MEANINGS,
     STATUS_ORDER,
+    changes_between,
     counted_reports,
     counts_by_participant,
     status_counts_over_time,
@@ -47,16 +49,27 @@ TIMELINE_PER_PAGE = 25
 @require_safe
 @progress_view
 def matrix(request):
-    form = AsOfForm(request.GET)
+    form = MatrixForm(request.GET)
+    form.is_valid()  # each valid date is used; a bad one is said beside its field
     today = timezone.localdate()
-    as_of = (form.cleaned_data["as_of"] if form.is_valid() else None) or today
+    as_of = form.cleaned_data.get("as_of") or today
+    compare = form.cleaned_data.get("compare")
+    if (export := request.GET.get("export")) in EXPORTS:
+        # 266 cells, made while the request waits (the matrix is three queries).
+        return EXPORTS[export](matrix_download(status_matrix(as_of=as_of)))
     founding = MinisterialMeeting.objects.founding()
     context = {
         "form": form,
         "as_of": as_of,
+        "compare": compare,
         "is_today": as_of == today,
         # Lazy: built only when the cached fragment is missing (templates/includes/matrix.html).
         "matrix": SimpleLazyObject(lambda: status_matrix(as_of=as_of)),
+        "changes": SimpleLazyObject(lambda: changes_between(compare, as_of)) if compare else None,
+        # The meetings Ministers ask "what has moved since": one link each.
+        "meetings_before": MinisterialMeeting.objects.filter(start_date__lt=as_of).order_by(
+            "-start_date"
+        )[:4],
         "earliest": EARLIEST_AS_OF,
         "review_due": founding.review_due_date if founding else None,
     }
