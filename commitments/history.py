@@ -17,14 +17,18 @@ def record_as(instance, user) -> None:
 
 SUBMITTED_ACTION = "Submitted the report"
 # Bookkeeping fields that change with every save and say nothing to a reader.
-QUIET_FIELDS = {"updated_at", "version", "submitted_at", "submitted_by", "created_at"}
+QUIET_FIELDS = {"updated_at", "version", "submitted_at", "submitted_by", "created_at", "state"}
+# What a correction can change in the report it corrects.
+REPORT_FIELDS = ["status", "as_of", "confidence", "narrative", "source", "evidence_links"]
 
 
 @dataclass
 class Change:
     label: str
-    old: str
-    new: str
+    # None while the report was a draft: a draft's earlier wording was its officials' work in
+    # progress, so the history says which fields changed, to everyone, but not from what.
+    old: str | None = None
+    new: str | None = None
 
 
 @dataclass
@@ -46,36 +50,61 @@ def _display(record, name) -> str:
     return "" if value is None else str(value)
 
 
-def _report_action(record, previous) -> str:
+def correction_changes(report) -> list[Change]:
+    """What a correction changed against the report it corrects (both submitted, so both
+    shown with their values); empty for a report that corrects nothing."""
+    original = report.corrects
+    if original is None:
+        return []
+    return [
+        Change(_label(name), _display(original, name), _display(report, name))
+        for name in REPORT_FIELDS
+        if getattr(original, name) != getattr(report, name)
+    ]
+
+
+def _submission(report, record) -> HistoryEntry:
+    """The entry of the moment the report was submitted. A report recorded as submitted in
+    one step (the demonstration data, an import, the admin) has no user on its history row:
+    its author and date come from the report itself."""
+    action = (
+        f"Submitted the correction of report #{report.corrects_id}"
+        if report.corrects_id
+        else SUBMITTED_ACTION
+    )
+    who = record.history_user or report.submitted_by or report.created_by
+    return HistoryEntry(report.submitted_at or record.history_date, who, action,
+                        correction_changes(report))  # fmt: skip
+
+
+def _draft_entry(record, previous) -> HistoryEntry | None:
+    """A step of the drafting, or None for a save that changed nothing a reader would see."""
     if record.history_type == "+":
-        return "Created the correction as a draft" if record.corrects_id else "Created the draft"
+        action = "Created the correction as a draft" if record.corrects_id else "Created the draft"
+        return HistoryEntry(record.history_date, record.history_user, action)
     if record.history_type == "-":
-        return "Deleted the draft"
-    if previous is not None and previous.state != record.state:
-        return SUBMITTED_ACTION
-    return "Edited the draft"
+        return HistoryEntry(record.history_date, record.history_user, "Deleted the draft")
+    delta = record.diff_against(previous, excluded_fields=QUIET_FIELDS)
+    if not delta.changes:
+        return None
+    changes = [Change(_label(change.field)) for change in delta.changes]
+    return HistoryEntry(record.history_date, record.history_user, "Edited the draft", changes)
 
 
 def report_history(report) -> list[HistoryEntry]:
-    """Oldest first. Three queries: the report's rows, its files' rows, and their users."""
+    """Oldest first, the same for everyone who may see the report. Three queries: the
+    report's rows, its files' rows, and their users (and the corrected report, once)."""
     records = list(
         report.history.select_related("history_user").order_by("history_date", "history_id")
     )
     entries = []
     previous = None
     for record in records:
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=QUIET_FIELDS)
-            changes = [
-                Change(_label(c.field), _display(previous, c.field), _display(record, c.field))
-                for c in delta.changes
-            ]
-        entries.append(
-            HistoryEntry(
-                record.history_date, record.history_user, _report_action(record, previous), changes
-            )
-        )
+        if record.state == ProgressReport.State.SUBMITTED:
+            if previous is None or previous.state != record.state:
+                entries.append(_submission(report, record))
+        elif entry := _draft_entry(record, previous):
+            entries.append(entry)
         previous = record
     file_records = EvidenceFile.history.filter(report_id=report.pk).select_related("history_user")
     for record in file_records:

@@ -61,9 +61,9 @@ class ReportTable(tables.Table):
 
     participant = tables.Column(
         "Participant",
-        accessor="participant__name",
+        accessor="participant__short_name",
         linkify=country_url,
-        order_by=("participant__name", "pk"),
+        order_by=("participant__short_name", "pk"),
     )
     commitment = tables.Column(
         "Commitment",

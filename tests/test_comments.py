@@ -346,7 +346,7 @@ def test_the_review_queues_query_count_does_not_grow_with_the_reports(amir, secr
     assert many == few
 
 
-def test_the_follow_up_and_the_drafting_are_shown_only_to_the_parties(
+def test_the_follow_up_is_shown_only_to_the_parties_and_the_history_to_everyone(
     client, indonesia, official_of_thailand, secretariat_user, official_of_indonesia
 ):
     draft = make_report(indonesia, submitted=False, narrative="First words.")
@@ -356,15 +356,21 @@ def test_the_follow_up_and_the_drafting_are_shown_only_to_the_parties(
     comment_add(report=report, user=secretariat_user, kind="question", body="Which law?")
     url = f"/reports/{report.pk}/"
     client.force_login(official_of_thailand)
-    page = client.get(url).content.decode()
-    assert "Which law?" not in page
-    assert "Edited the draft" not in page
-    assert "Submitted the report" in page
+    page = client.get(url)
+    assert "Which law?" not in page_text(page)
+    history = page.context["history"]
+    assert [entry.action for entry in history] == [
+        "Created the draft", "Edited the draft", "Submitted the report",
+    ]  # fmt: skip
+    # Which field a draft's edit changed, never its earlier words: to everyone alike.
+    assert "Narrative changed" in page_text(page)
+    assert "First words." not in page_text(page)
     for party in (official_of_indonesia, secretariat_user):
         client.force_login(party)
-        page = client.get(url).content.decode()
-        assert "Which law?" in page
-        assert "Edited the draft" in page
+        page = client.get(url)
+        assert "Which law?" in page_text(page)
+        assert [e.action for e in page.context["history"]] == [e.action for e in history]
+        assert "First words." not in page_text(page)
 
 
 @pytest.mark.parametrize(

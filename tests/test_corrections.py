@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from commitments.models import ProgressReport
 from commitments.services.reports import report_submit
-from tests.conftest import make_correction, make_report
+from tests.conftest import make_correction, make_report, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,51 @@ def test_a_correction_copies_the_original_then_applies_changes(indonesia):
         "https://example.org/law",
         "high",
     )
+
+
+# Issue 11: the history reads as a story -------------------------------------------------------
+
+
+def test_a_corrections_history_says_what_it_changed_against_the_report_it_corrects(
+    siti, indonesia, official_of_indonesia, somchai
+):
+    original = make_report(
+        indonesia, "17a", status="limited", as_of=datetime.date(2003, 1, 15),
+        narrative="A working group was set up.", user=official_of_indonesia,
+    )  # fmt: skip
+    draft = make_correction(original=original, user=official_of_indonesia, status="substantial")
+    correction = report_submit(report=draft, user=official_of_indonesia)
+    for viewer in (siti, somchai):  # its officials and another participant's alike
+        response = viewer.get(f"/reports/{correction.pk}/")
+        submitted = response.context["history"][-1]
+        assert submitted.action == f"Submitted the correction of report #{original.pk}"
+        assert [(c.label, c.old, c.new) for c in submitted.changes] == [
+            ("Status", "Limited", "Substantial")
+        ]
+        assert "Status: “Limited” → “Substantial”" in page_text(response)
+
+
+def test_a_report_recorded_as_submitted_in_one_step_has_its_author_and_date(
+    somchai, indonesia, official_of_indonesia
+):
+    """The demonstration data and bulk writes record no user on the history row."""
+    from commitments.demo import seed_demo
+
+    seed_demo(seed=3, password="demo-password-for-tests")
+    report = ProgressReport.objects.filter(is_demo=True, corrects=None).submitted().first()
+    history = somchai.get(f"/reports/{report.pk}/").context["history"]
+    assert history, "No history recorded"
+    assert history[0].action == "Submitted the report"
+    assert history[0].who == report.submitted_by is not None
+    assert history[0].when == report.submitted_at
+
+
+def test_submitting_from_the_edit_form_unchanged_adds_no_empty_entry(
+    siti, indonesia, official_of_indonesia
+):
+    from commitments.services.reports import report_save
+
+    draft = make_report(indonesia, "17a", submitted=False, user=official_of_indonesia)
+    report_save(report=draft, user=official_of_indonesia, submit=True)
+    actions = [e.action for e in siti.get(f"/reports/{draft.pk}/").context["history"]]
+    assert actions == ["Created the draft", "Submitted the report"]

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from commitments.access import progress_view
 from commitments.forms import CommentForm
-from commitments.history import SUBMITTED_ACTION, report_history
+from commitments.history import report_history
 from commitments.permissions import (
     comment_kinds_for,
     is_secretariat,
@@ -22,30 +22,20 @@ def report_detail_context(request, report, comment_form=None) -> dict:
     kinds = comment_kinds_for(user, report)
     if comment_form is None and kinds:
         comment_form = CommentForm(kinds=kinds)
-    # The follow-up between the country and the secretariat, and the drafting before the
-    # submission, are theirs: other viewers see the report as submitted, and what came after.
+    # The follow-up between the country and the secretariat is theirs; the history is the
+    # same for everyone (commitments.history: a draft's earlier wording is never shown).
     is_party = is_own or is_secretariat(user)
-    history = report_history(report)
-    if not is_party:
-        history = history[_submission_index(history) :]
     comments = report.comments.select_related("author").order_by("created_at", "pk")
     return {
         "report": report,
         "correction": report.corrections.submitted().first() if report.is_submitted else None,
         "files": report.files.all(),
-        "history": history,
+        "history": report_history(report),
         "comments": comments if is_party else None,
         "comment_form": comment_form,
         "may_edit": is_own and not report.is_submitted,
         "may_correct": is_own and report.is_submitted,
     }
-
-
-def _submission_index(history) -> int:
-    for index, entry in enumerate(history):
-        if entry.action == SUBMITTED_ACTION:
-            return index
-    return len(history)
 
 
 @require_safe
