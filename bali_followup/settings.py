@@ -274,8 +274,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"forbidden": {"()": "commitments.log_filters.ForbiddenWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["forbidden"]}},
+    "filters": {"client_errors": {"()": "commitments.log_filters.ClientErrorWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint reports each step of each PDF at INFO: not worth a log line.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},

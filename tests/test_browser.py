@@ -13,11 +13,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from commitments.demo import seed_demo
 from commitments.management.commands.load_reference import load_reference_fixtures
 from commitments.models import ExpertMeeting
 from commitments.roles import ensure_secretariat_group
+from tests.pages import open_each_page
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -91,8 +93,10 @@ def no_content_security_policy_violation(request):
 
 
 def screenshot(page, name):
+    """The whole page, to be looked at. JPEG: a page 10,000 pixels tall takes a fraction of
+    the time to encode that a PNG does."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.jpg", full_page=True, type="jpeg", quality=80)
 
 
 def log_in(page, site, username="demo-official-idn", next_path="/"):
@@ -119,7 +123,7 @@ def test_a_viewer_logs_in_and_follows_the_dashboard_to_a_country(page, site):
     screenshot(page, "country")
 
 
-def test_a_viewer_filters_the_reports_and_downloads_the_csv(page, site):
+def test_a_viewer_filters_the_reports_and_downloads_the_csv_and_the_workbook(page, site):
     log_in(page, site, next_path="/reports/")
     page.wait_for_url("**/reports/")
     page.get_by_label("Participant").select_option(label="Indonesia")
@@ -140,6 +144,21 @@ def test_a_viewer_filters_the_reports_and_downloads_the_csv(page, site):
     matching = int(page.locator("table caption").inner_text().split()[0])
     assert len(csv_rows) == matching >= rows.count()
     assert {row[0] for row in csv_rows} == {"Indonesia"}
+    assert "participant=IDN" in page.url  # the filters name participants by code
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download Excel").click()
+    # The download is saved without an extension; openpyxl reads the file object.
+    with Path(download_info.value.path()).open("rb") as workbook:
+        sheet = load_workbook(workbook).worksheets[0]
+    headings = [cell.value for cell in sheet[1]]
+    first = dict(zip(headings, sheet[2], strict=True))
+    assert first["As of"].is_date
+    assert first["Submitted"].is_date
+    assert isinstance(first["Report number"].value, int)
+    assert first["Report"].value.startswith("http")  # absolute
+    assert sheet.freeze_panes == "A2"
+    assert sheet.max_row == matching + 1
 
 
 def test_a_viewer_opens_the_matrix_for_a_past_date(page, site):
@@ -147,7 +166,7 @@ def test_a_viewer_opens_the_matrix_for_a_past_date(page, site):
     page.wait_for_url("**/matrix/")
     page.get_by_label("As of").fill("2003-02-28")
     page.get_by_role("button", name="Show").click()
-    page.wait_for_url("**/matrix/?as_of=2003-02-28")
+    page.wait_for_url("**/matrix/?as_of=2003-02-28*")
     assert page.get_by_role("heading", name="Status matrix as of 28 February 2003").is_visible()
     shown = page.locator("table.matrix .as-of").all_inner_texts()
     assert shown, "some reports had been submitted by then"
@@ -156,33 +175,6 @@ def test_a_viewer_opens_the_matrix_for_a_past_date(page, site):
         as_of = datetime.datetime.strptime(date_text, "%d %B %Y")
         assert as_of.date() <= datetime.date(2003, 2, 28)
     screenshot(page, "matrix-2003-02-28")
-
-
-def test_the_public_pages_work_without_logging_in(page, site):
-    for path, name in [
-        ("/meetings/", "meetings"),
-        ("/meetings/bali-2003/", "meeting-bali-2003"),
-        ("/commitments/17a/", "commitment-anonymous"),
-    ]:
-        response = page.goto(site + path)
-        assert response.status == 200
-        screenshot(page, name)
-
-
-def test_the_commitment_page_has_a_chart_for_a_viewer(page, site):
-    log_in(page, site, next_path="/commitments/18/")
-    page.wait_for_url("**/commitments/18/")
-    assert page.locator("figure.chart svg").count() == 1
-    screenshot(page, "commitment")
-
-
-def test_the_layout_fits_a_phone(page, site):
-    page.set_viewport_size({"width": 390, "height": 844})
-    log_in(page, site, next_path="/countries/idn/")
-    page.wait_for_url("**/countries/idn/")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390 + 1  # nothing pushes the page sideways; wide tables scroll in place
-    screenshot(page, "country-phone")
 
 
 def test_an_official_drafts_edits_and_submits_a_report(page, site, browser):
@@ -285,3 +277,124 @@ def test_the_secretariat_takes_recommendations_to_ministers_and_hands_one_over(p
     assert "Share watch lists." in register
     assert "2 June 2003" in register
     screenshot(page, "handover")
+
+
+# Issue 11: start pages, pages that fit, the comparison of two dates ------------------------------
+
+# Cells of these tables must all lie inside the page and their scroll box at 1280 px.
+WIDE_TABLES = {"comment-queue", "reports", "countries"}
+
+CELLS_OUT_OF_VIEW = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const cell of document.querySelectorAll('main table th, main table td')) {
+    const box = cell.closest('.table-scroll');
+    const right = box ? Math.min(width, box.getBoundingClientRect().right) : width;
+    if (cell.getBoundingClientRect().right > right + 1) out.push(cell.innerText.slice(0, 40));
+  }
+  return out;
+}"""
+
+
+def test_no_page_is_wider_than_a_phone_and_no_column_is_hidden_at_1280(browser, site):
+    """Each page of the README's table at 390 px (a phone); the widest tables at 1280 px.
+    Screenshots of every page at both widths, and WCAG 2.1 AA on each (axe-core), are
+    .ci/accessibility_check.py's: a CI step, kept out of the suite for their time."""
+    for name, page in open_each_page(browser, site, 390, log_in):
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{name} is {width} px wide at 390"
+    wide = {"comment-queue", "reports", "countries", "matrix", "commitment"}
+    for name, page in open_each_page(browser, site, 1280, log_in, only=wide):
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280, name
+        if name in WIDE_TABLES:
+            assert page.locator("main table td").count() > 10, name
+            assert page.evaluate(CELLS_OUT_OF_VIEW) == [], name
+        if name == "commitment":
+            assert page.locator("figure.chart svg").count() == 1  # for a logged-in viewer
+
+
+def test_the_menus_work_by_keyboard_and_the_phone_menu_without_javascript(page, site, browser):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    page.keyboard.press("Tab")  # the mark and name
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Progress"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Overview"
+    page.keyboard.press("Enter")
+    page.wait_for_url(site + "/")
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/")
+    assert not page.locator(".nav-wide").is_visible()
+    page.locator(".nav-phone summary").click()
+    menu = page.get_by_role("navigation", name="Main (phone)")
+    assert menu.get_by_role("link", name="Meetings").is_visible()
+    assert menu.get_by_role("link", name="Log in").is_visible()
+    assert menu.get_by_role("link", name="Matrix").count() == 0  # behind the login
+    context.close()
+
+
+def nav_count(page) -> int:
+    return int(page.locator(".nav-wide summary .nav-count").inner_text().split()[0])
+
+
+def test_each_role_lands_on_its_start_page_with_its_counts(page, site, browser):
+    log_in(page, site, "demo-official-idn", next_path="")
+    page.wait_for_url(site + "/my/")
+    assert page.get_by_role("heading", name="Indonesia: what to do next").is_visible()
+    todo = page.locator("section.todo")
+    listed = todo.locator("article.todo-item li").count()
+    assert listed == nav_count(page) > 0  # every to-do is listed, and counted in the header
+    # A correction from the start page: its history says what it changed.
+    page.locator("table.workspace tbody tr").last.get_by_role("link").nth(1).click()
+    page.get_by_role("button", name="Correct this report").click()
+    before = page.get_by_label("Status").input_value()
+    after = "not_applicable" if before != "not_applicable" else "limited"
+    page.get_by_label("Status").select_option(after)
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_load_state()
+    assert page.locator(".message-success").is_visible()
+    history = page.locator("#history-heading + ol").inner_text()
+    assert "Submitted the correction of report #" in history
+    assert "Status: “" in history
+    screenshot(page, "correction-history")
+
+    secretariat = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(secretariat, site, "demo-secretariat", next_path="")
+    secretariat.wait_for_url(site + "/todo/")
+    unacknowledged = secretariat.get_by_test_id("todo-unacknowledged")
+    waiting = int(unacknowledged.locator("h2 .meta").inner_text().strip("()"))
+    assert waiting > 0
+    assert nav_count(secretariat) >= waiting
+    unacknowledged.locator("li a").first.click()
+    secretariat.get_by_label("Kind").select_option("acknowledgement")
+    secretariat.get_by_label("Comment").fill("Received with thanks.")
+    secretariat.get_by_role("button", name="Send").click()
+    secretariat.goto(site + "/todo/")
+    assert secretariat.get_by_test_id("todo-unacknowledged").locator("h2 .meta").inner_text() == (
+        f"({waiting - 1})"
+    )
+    secretariat.context.close()
+
+
+def test_the_matrix_compares_two_dates(page, site):
+    log_in(page, site, "demo-secretariat", next_path="/matrix/")
+    page.wait_for_url("**/matrix/")
+    page.get_by_label("As of").fill("2004-06-07")
+    page.get_by_label("Compare with").fill("2003-04-28")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/matrix/?as_of=2004-06-07&compare=2003-04-28")
+    heading = "What moved between 28 April 2003 and 7 June 2004"
+    assert page.get_by_role("heading", name=heading).is_visible()
+    rows = page.get_by_test_id("changes").locator("tbody tr")
+    assert rows.count() > 0
+    first = rows.first.locator("td").nth(2)  # on the later date
+    status = first.locator(".status").inner_text()
+    first.get_by_role("link").click()
+    page.wait_for_url("**/reports/*/")
+    assert status in page.locator("main").inner_text()

@@ -3,7 +3,7 @@
 import pytest
 
 from commitments.models import MinisterialMeeting, Participant
-from tests.conftest import count_queries
+from tests.conftest import count_queries, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,11 @@ def test_it_shows_the_founding_meeting_and_the_due_date(client):
     assert response.status_code == 200
     page = " ".join(response.content.decode().split())
     assert "Bali, Indonesia, 26–28 February 2002" in page
-    assert "Co-chaired by Indonesia and Australia." in page
+    # Each co-chair by its one name, linked to its page.
+    assert (
+        'Co-chaired by <a href="/countries/idn/">Indonesia</a> and '
+        '<a href="/countries/aus/">Australia</a>.'
+    ) in page
     assert '<strong data-testid="review-due-date">28 February 2003</strong>' in page
 
 
@@ -22,7 +26,9 @@ def test_it_lists_the_participants_by_role(client):
     assert 'Participating states and entities <small class="meta">(36)</small>' in page
     assert 'Observer states <small class="meta">(15)</small>' in page
     assert 'Observer organisations <small class="meta">(12)</small>' in page
-    assert "UNTAET/East Timor" in page
+    # By the name used across the site, linked; the statement's name is on its own page.
+    assert '<a href="/countries/tls/">East Timor</a>' in page
+    assert "UNTAET/East Timor" in page_text(client.get("/countries/tls/"))
 
 
 def test_it_is_public(client):

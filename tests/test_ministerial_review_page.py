@@ -148,7 +148,13 @@ def test_the_results_of_each_expert_meeting_are_shown_by_group(client):
     assert "Bandar Seri Begawan, Brunei Darussalam; hosted by Brunei Darussalam" in page
     assert "Adopted a Plan of Action." in page
     assert "IOM: Took part in the coordination meeting as assisting organisation" in page
-    assert "Australia, Indonesia, New Zealand, Thailand" in page  # who attended
+    # Who attended, each linked to its page.
+    attended = re.findall(r"<dt>Attended by</dt><dd>(.*?)</dd>", page)
+    assert any(
+        re.sub(r"<[^>]+>", "", names) == "Australia, Indonesia, New Zealand, Thailand"
+        for names in attended
+    )
+    assert '<a href="/countries/nzl/">New Zealand</a>' in page
 
 
 def test_meetings_after_the_review_meeting_are_not_part_of_it():
