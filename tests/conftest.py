@@ -71,6 +71,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
+def quick_pdf(monkeypatch):
+    """The PDF for Ministers laid out without WeasyPrint (about 2 s a time), for tests about
+    who gets it or what goes into it; its layout is test_ministers_pdf.py's."""
+    monkeypatch.setattr("commitments.documents.render_pdf", lambda html, base_url: b"%PDF-1.4")
+
+
+@pytest.fixture
 def superuser(db):
     return User.objects.create_superuser("root", "root@example.org", "correct horse battery")
 

@@ -659,10 +659,9 @@ def clients(world):
 
 
 @pytest.fixture
-def quiet(monkeypatch):
+def quiet(quick_pdf):
     """Every refusal is logged as a warning: thousands of lines. And the PDF is rendered
-    without WeasyPrint (a second a page): its input is read before it is rendered."""
-    monkeypatch.setattr("commitments.documents.render_pdf", lambda html, base_url: b"%PDF-1.4")
+    without WeasyPrint (quick_pdf): its input is read before it is rendered."""
     logging.disable(logging.ERROR)
     yield
     logging.disable(logging.NOTSET)

@@ -193,7 +193,7 @@ def test_a_bad_date_is_refused_with_a_clear_message(client, official_of_thailand
 
 
 @pytest.mark.parametrize("url", ["/ministerial-review/print/", "/ministerial-review/report.pdf"])
-def test_the_report_needs_the_right_to_view_progress(client, settings, url):
+def test_the_report_needs_the_right_to_view_progress(client, settings, url, quick_pdf):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")

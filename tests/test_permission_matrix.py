@@ -948,7 +948,7 @@ def test_every_url_pattern_has_a_row_and_the_matrix_is_whole():
 
 
 @pytest.mark.parametrize("shard", range(SHARDS))
-def test_every_url_for_every_role_and_method(world, quiet_logs, capsys, shard):
+def test_every_url_for_every_role_and_method(world, quiet_logs, quick_pdf, capsys, shard):
     started = time.perf_counter()
     cells = cells_of(all_patterns())[0][shard::SHARDS]
     before = world.fingerprint()
