@@ -161,22 +161,6 @@ def test_a_viewer_filters_the_reports_and_downloads_the_csv_and_the_workbook(pag
     assert sheet.max_row == matching + 1
 
 
-def test_a_viewer_opens_the_matrix_for_a_past_date(page, site):
-    log_in(page, site, next_path="/matrix/")
-    page.wait_for_url("**/matrix/")
-    page.get_by_label("As of").fill("2003-02-28")
-    page.get_by_role("button", name="Show").click()
-    page.wait_for_url("**/matrix/?as_of=2003-02-28*")
-    assert page.get_by_role("heading", name="Status matrix as of 28 February 2003").is_visible()
-    shown = page.locator("table.matrix .as-of").all_inner_texts()
-    assert shown, "some reports had been submitted by then"
-    for text in shown:
-        date_text = " ".join(text.split()).removeprefix("as of ")
-        as_of = datetime.datetime.strptime(date_text, "%d %B %Y")
-        assert as_of.date() <= datetime.date(2003, 2, 28)
-    screenshot(page, "matrix-2003-02-28")
-
-
 def test_an_official_drafts_edits_and_submits_a_report(page, site, browser):
     log_in(page, site, "demo-official-idn", next_path="/my/")
     page.wait_for_url("**/my/")
@@ -296,7 +280,7 @@ CELLS_OUT_OF_VIEW = """() => {
 }"""
 
 
-def test_no_page_is_wider_than_a_phone_and_no_column_is_hidden_at_1280(browser, site):
+def test_no_page_is_wider_than_a_phone_no_column_is_hidden_and_the_menus_work(browser, site):
     """Each page of the README's table at 390 px (a phone); the widest tables at 1280 px.
     Screenshots of every page at both widths, and WCAG 2.1 AA on each (axe-core), are
     .ci/accessibility_check.py's: a CI step, kept out of the suite for their time."""
@@ -312,9 +296,8 @@ def test_no_page_is_wider_than_a_phone_and_no_column_is_hidden_at_1280(browser, 
         if name == "commitment":
             assert page.locator("figure.chart svg").count() == 1  # for a logged-in viewer
 
-
-def test_the_menus_work_by_keyboard_and_the_phone_menu_without_javascript(page, site, browser):
-    page.set_viewport_size({"width": 1280, "height": 900})
+    # The menus by keyboard, and the phone's menu without JavaScript.
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(site + "/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
@@ -326,6 +309,7 @@ def test_the_menus_work_by_keyboard_and_the_phone_menu_without_javascript(page, 
     assert page.evaluate("document.activeElement.textContent").strip() == "Overview"
     page.keyboard.press("Enter")
     page.wait_for_url(site + "/")
+    page.context.close()
 
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     page = context.new_page()
@@ -382,9 +366,22 @@ def test_each_role_lands_on_its_start_page_with_its_counts(page, site, browser):
     secretariat.context.close()
 
 
-def test_the_matrix_compares_two_dates(page, site):
+def test_the_matrix_on_a_past_date_and_compared_between_two_dates(page, site):
     log_in(page, site, "demo-secretariat", next_path="/matrix/")
     page.wait_for_url("**/matrix/")
+    page.get_by_label("As of").fill("2003-02-28")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/matrix/?as_of=2003-02-28*")
+    assert page.get_by_role("heading", name="Status matrix as of 28 February 2003").is_visible()
+    shown = page.locator("table.matrix .as-of").all_inner_texts()
+    assert shown, "some reports had been submitted by then"
+    for text in shown:
+        date_text = " ".join(text.split()).removeprefix("as of ")
+        as_of = datetime.datetime.strptime(date_text, "%d %B %Y")
+        assert as_of.date() <= datetime.date(2003, 2, 28)
+    screenshot(page, "matrix-2003-02-28")
+
+    page.goto(site + "/matrix/")
     page.get_by_label("As of").fill("2004-06-07")
     page.get_by_label("Compare with").fill("2003-04-28")
     page.get_by_role("button", name="Show").click()

@@ -938,7 +938,7 @@ def test_the_draft_text_the_leak_check_looks_for_is_on_the_drafts_own_pages(worl
 
 # The cells are run in shards, so that pytest-xdist spreads them over the machine's cores;
 # each shard builds its own world.
-SHARDS = 8
+SHARDS = 6
 
 
 def test_every_url_pattern_has_a_row_and_the_matrix_is_whole():
