@@ -1,8 +1,10 @@
 """The status pages: matrix, countries, commitments, reports, meetings, and who sees them."""
 
 import datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from commitments.models import Participant
 from commitments.services.reports import report_submit
@@ -435,3 +437,18 @@ def test_anonymous_users_see_a_countrys_groups_but_not_its_progress(client, indo
 def test_organisations_are_named_without_an_empty_link(client):
     page = page_html(client.get("/meetings/jakarta-coordination-2003/"))
     assert '<a href="">' not in page
+
+
+def test_the_country_page_prints_as_a_profile(siti, indonesia):
+    """On paper: a masthead with the tracker, the date and the page's address; no header,
+    menus, forms or paging (site.css's print rules)."""
+    make_report(indonesia)
+    html = page_html(siti.get("/countries/idn/"))
+    assert '<p class="print-only print-masthead">' in html
+    assert "Country profile · printed" in html
+    assert "http://testserver/countries/idn/" in html
+    css = (Path(settings.BASE_DIR) / "commitments/static/commitments/site.css").read_text()
+    print_rules = css[css.index("@media print {\n  html {") :]
+    assert ".print-only {\n    display: block !important;" in print_rules
+    for hidden in (".site-header", ".no-print", "form"):
+        assert hidden in print_rules.split("display: none !important;")[0]
