@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.functional import lazy
 
 from commitments import handover_register
@@ -494,3 +494,35 @@ class HandoverForm(forms.Form):
 def error_sentences(form) -> str:
     """A form's errors as one line, for a message on the page the form came from."""
     return " ".join(message for errors in form.errors.values() for message in errors)
+
+
+def import_limits() -> str:
+    """The limits of an import, as the page states them, from the settings that enforce them."""
+    return (
+        f"A .csv or .xlsx file of at most {filesizeformat(settings.IMPORT_MAX_BYTES)} and "
+        f"{number_format(settings.IMPORT_MAX_ROWS, force_grouping=True)} rows."
+    )
+
+
+class ImportForm(forms.Form):
+    """The file to import; its rows are read by `commitments.imports`, not by the form."""
+
+    import_file = forms.FileField(
+        label="File of reports",
+        help_text=lazy(import_limits, str)(),
+        error_messages={"required": "Choose a file to upload.", "empty": "The file is empty."},
+    )
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; an import takes at most "
+                f"{filesizeformat(settings.IMPORT_MAX_BYTES)}. Split it into smaller files and "
+                "import each; nothing was read."
+            )
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(
+                "Upload a .csv or .xlsx file, in the columns of the reports download."
+            )
+        return upload

@@ -73,15 +73,21 @@ def _submission(report, record) -> HistoryEntry:
         else SUBMITTED_ACTION
     )
     who = record.history_user or report.submitted_by or report.created_by
-    return HistoryEntry(report.submitted_at or record.history_date, who, action,
-                        correction_changes(report))  # fmt: skip
+    return HistoryEntry(report.submitted_at or record.history_date, who,
+                        _with_reason(action, record), correction_changes(report))  # fmt: skip
+
+
+def _with_reason(action: str, record) -> str:
+    """The action, with what the row's change reason says of it ("imported from a.csv")."""
+    reason = record.history_change_reason
+    return f"{action} ({reason[0].lower()}{reason[1:]})" if reason else action
 
 
 def _draft_entry(record, previous) -> HistoryEntry | None:
     """A step of the drafting, or None for a save that changed nothing a reader would see."""
     if record.history_type == "+":
         action = "Created the correction as a draft" if record.corrects_id else "Created the draft"
-        return HistoryEntry(record.history_date, record.history_user, action)
+        return HistoryEntry(record.history_date, record.history_user, _with_reason(action, record))
     if record.history_type == "-":
         return HistoryEntry(record.history_date, record.history_user, "Deleted the draft")
     delta = record.diff_against(previous, excluded_fields=QUIET_FIELDS)

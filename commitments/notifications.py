@@ -1,7 +1,7 @@
-"""Emails: each new submission to the secretariat; each secretariat comment to the country's
-officials; each reply to the secretariat. Queued in the transaction of the submission or the
-comment (services.mail), and sent by the background worker through Django's configured
-mailer (console by default, SMTP when EMAIL_HOST is set)."""
+"""Emails: each new submission to the secretariat (an import: one for its file); each
+secretariat comment to the country's officials; each reply to the secretariat. Queued in the
+transaction of the submission or the comment (services.mail), and sent by the background
+worker through Django's configured mailer (console by default, SMTP when EMAIL_HOST is set)."""
 
 from django.contrib.auth import get_user_model
 
@@ -58,3 +58,17 @@ def comment_added(comment) -> int:
         f"Read and answer it here:\n{report_url(report)}\n"
     )
     return _send(OutgoingEmail.Kind.COMMENT, subject, body, recipients)
+
+
+def reports_imported(batch) -> int:
+    """One email for an applied file, to the secretariat: how many reports it made, and
+    where to read them (the reports page, filtered to the file's participants if one)."""
+    user = batch.uploaded_by
+    who = user.get_full_name() or user.get_username()
+    subject = f"Reports imported: {batch.created_reports} new, {batch.corrections} corrections"
+    body = (
+        f"{who} imported the file {batch.original_name}: {batch.created_reports} new "
+        f"report(s) and {batch.corrections} correction(s), submitted.\n\n"
+        f"Read them and acknowledge them or ask questions:\n{absolute_url('comment_queue')}\n"
+    )
+    return _send(OutgoingEmail.Kind.SUBMISSION, subject, body, secretariat_addresses())

@@ -9,6 +9,8 @@ user may not see it, 403 when the user may see it but not do this to it.
 - Evidence files: downloaded by logged-in users who may see the report they belong to.
 - Volunteering and attendance: an official, for his or her own participant only.
 - Recommendations' moves and handovers: the secretariat.
+- Imports of reports: the secretariat for any participant, an official for his or her own;
+  an uploaded file is seen and applied only by whoever uploaded it.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -24,6 +26,7 @@ from commitments.models import (
     Participant,
     ProgressReport,
     Recommendation,
+    ReportImport,
 )
 from commitments.roles import SECRETARIAT
 
@@ -159,3 +162,29 @@ def recommendation_for_move(user, pk) -> Recommendation:
     recommendation = get_object_or_404(Recommendation.objects.select_related("meeting"), pk=pk)
     require_secretariat(user)
     return recommendation
+
+
+IMPORT_REFUSED_MESSAGE = (
+    "Only the secretariat and the focal-point officials of participants can import reports."
+)
+
+
+def import_scope(user) -> Participant | None:
+    """Whose reports the user may import: None for any participant (the secretariat), or the
+    official's own participant; PermissionDenied for anyone else."""
+    if is_secretariat(user):
+        return None
+    participant = official_participant(user)
+    if participant is None or not participant.is_tracked:
+        raise PermissionDenied(IMPORT_REFUSED_MESSAGE)
+    return participant
+
+
+def import_for_user(user, pk) -> ReportImport:
+    """An uploaded file, for whoever uploaded it (and may still import): 404 for anyone
+    else, so that nobody learns of another's file."""
+    import_scope(user)
+    batch = ReportImport.objects.filter(pk=pk, uploaded_by_id=user.pk).first()
+    if batch is None:
+        raise Http404("No import has that number.")
+    return batch

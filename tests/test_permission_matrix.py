@@ -56,6 +56,7 @@ from commitments.models import (
     SentReminder,
     Volunteer,
 )
+from commitments.services.imports import import_preview
 from commitments.services.mail import queue_email
 from tests.conftest import make_report
 
@@ -185,6 +186,7 @@ class Target:
     query: str = ""
     slug: str | None = None  # a meeting's address, if not the world's expert meeting
     action: str = "submit"  # a recommendation's move
+    export: str = "csv"  # a download's format
     # The POST body: a dict, or a function of the world that returns one.
     data: dict | Callable = field(default_factory=dict)
 
@@ -251,6 +253,7 @@ TARGETS = {
         Target("the recommendation, submit", lambda w: w.recommendation),
         Target("the recommendation, an unknown move", lambda w: w.recommendation, action="adopt"),
         Target("CSV export", query="?export=csv"),
+        Target("A's import", lambda w: w.a_import, "A"),
         # Bodies that would pass the version page's form: what a revert would write.
         Target(
             "the comment, posting a rewritten body",
@@ -458,6 +461,14 @@ TABLE = {
     "secretariat_todo": {"-": ((LOGIN, 403, 403, 200, 200), R405)},
     "status_scale": PUBLIC_PAGE,
     "favicon": {"-": (every(Redirect("/static/commitments/favicon")), R405)},
+    # Imports: the secretariat and the officials; a file is its uploader's alone. An empty
+    # upload re-renders the form (400); A's file has a row in error, so applying it is refused
+    # with a message, and nothing is written.
+    "import_upload": {"-": ((LOGIN, 200, 200, 200, 200), (LOGIN, 400, 400, 400, 400))},
+    "import_template": {"-": ((LOGIN, 200, 200, 200, 200), R405)},
+    "import_preview": {"A's import": ((LOGIN, 200, 404, 404, 404), R405)},
+    "import_apply": {"A's import": (R405, (LOGIN, Redirect("/reports/import/"), 404, 404, 404))},
+    "import_errors": {"A's import": ((LOGIN, 200, 404, 404, 404), R405)},
     # django.contrib.auth's views -----------------------------------------------------------------
     "login": {"-": (every(200), every(200))},  # an empty POST re-renders the form
     "logout": {"-": (R405, every(Redirect("/")))},  # POST only
@@ -630,6 +641,12 @@ class World:
         with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
             queue_email(kind="comment", to="siti@example.org", subject="Question", body="Which?")
         Volunteer.objects.create(group=ExpertGroup.objects.get(slug="aheg-1"), participant=thailand)
+        self.a_import = import_preview(
+            user=official_a,
+            name="reports.csv",
+            content=b"Participant code,Commitment code,Status,As of,Narrative\n"
+            b"IDN,17a,Done,2003-01-15,A row in error: no such status.\n",
+        )
         login = {"username": "siti", "ip_address": "127.0.0.1", "user_agent": "test",
                  "http_accept": "*/*", "path_info": "/accounts/login/"}  # fmt: skip
         # One logged-in client per role, made once: a cell restores its client's cookies
@@ -777,6 +794,7 @@ def path_for(pattern: Pattern, target: Target, world: World) -> str:
         "code": "17a",
         "slug": target.slug or world.meeting_slug,
         "move": target.action,
+        "export": target.export,
         "app_label": "commitments",
         "url": "no-such-page/",
         "uidb64": urlsafe_base64_encode(force_bytes(world.official_a.pk)),

@@ -2,6 +2,7 @@
 
 from commitments.models.comments import Comment
 from commitments.models.documents import PreparedDocument
+from commitments.models.imports import ReportImport
 from commitments.models.mail import OutgoingEmail
 from commitments.models.mechanisms import (
     Handover,
@@ -47,6 +48,7 @@ __all__ = [
     "ProgressReport",
     "Recommendation",
     "RecommendationEvent",
+    "ReportImport",
     "SentReminder",
     "Volunteer",
 ]

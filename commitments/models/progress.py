@@ -148,6 +148,15 @@ class ProgressReport(models.Model):
     # click, a retry after a slow answer, the back button) finds this report instead of
     # making a second one. Unique, so that two posts at the same moment cannot both create.
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    imported_from = models.ForeignKey(
+        "commitments.ReportImport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        editable=False,
+        help_text="The uploaded file this report was imported from, if any.",
+    )
     is_demo = models.BooleanField(
         default=False,
         editable=False,

@@ -97,12 +97,15 @@ def _submitted_correction_of(original_pk, report: ProgressReport) -> ProgressRep
 
 
 @transaction.atomic
-def report_submit(*, report: ProgressReport, user) -> ProgressReport:
+def report_submit(*, report: ProgressReport, user, notify: bool = True) -> ProgressReport:
     """Submit a draft. From then on it is immutable; a submitted correction supersedes the
     report it corrects (the old one stays). Two corrections of one report submitted at the
     same moment queue on a lock of that report: the second finds the first and raises
     AlreadyCorrected (and the unique constraint on `corrects` backs this up)."""
+    reason = getattr(report, "_change_reason", None)  # an import's, for the history row
     report = _lock_draft(report.pk)
+    if reason:
+        report._change_reason = reason
     if report.corrects_id is not None:
         # NO KEY: the lock queues submissions of corrections without blocking the rows that
         # merely refer to the report (a comment, a new draft correction).
@@ -125,8 +128,9 @@ def report_submit(*, report: ProgressReport, user) -> ProgressReport:
             raise
         raise AlreadyCorrected(newer) from None
     # Queued with the submission, delivered by the worker: a mail server that fails or hangs
-    # neither delays nor undoes it.
-    notifications.report_submitted(report)
+    # neither delays nor undoes it. An import tells of its file in one email instead.
+    if notify:
+        notifications.report_submitted(report)
     return report
 
 
@@ -141,6 +145,7 @@ def report_save(
     copy_files_from: ProgressReport | None = None,
     submit: bool = False,
     form_token=None,
+    notify: bool = True,
 ) -> ProgressReport:
     """Save a new or existing draft with its new evidence files, and submit it if asked.
 
@@ -173,7 +178,7 @@ def report_save(
     for upload, content_type in zip(files, file_types, strict=True):
         _add_file(report, user, upload, upload.name, content_type, upload.size)
     if submit:
-        report = report_submit(report=report, user=user)
+        report = report_submit(report=report, user=user, notify=notify)
     return report
 
 

@@ -1,0 +1,517 @@
+"""Reading a file of reports for import, and working out what each row would do; nothing here
+writes (`services.imports` applies a plan).
+
+The format is the reports export's (`exports.report_columns`): the same headings, in any
+order, CSV (UTF-8 with or without a byte-order mark, comma or semicolon) or Excel. The export
+itself and the blank template are valid input. Columns the export writes for readers
+(names, links, "Submitted", "Replaced by") are read past; the codes say who and what.
+
+Each row becomes a `RowPlan`:
+- with no report number: a new report, unless the same report is already held (then
+  "unchanged") or an earlier row of the file says the same (then a repeat of it);
+- with a report number: unchanged when every field reads as the report does, otherwise a
+  correction of it (a submitted report is never edited);
+- an error, with the column and a message, when the forms would refuse the row.
+The rules are the model's (`ProgressReport.clean_fields` and `clean`), so that a row is
+refused exactly when the form would refuse it.
+"""
+
+import contextlib
+import csv
+import datetime
+import io
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+
+from commitments.exports import FORMULA_PREFIXES, report_columns
+from commitments.models import Commitment, Confidence, Participant, ProgressReport
+from commitments.permissions import import_scope
+
+IMPORT_ERROR_HEADING = "Import error"
+
+# The columns a row is read from, by the export's heading, and the model field each fills.
+REPORT_NUMBER = "Report number"
+PARTICIPANT_CODE = "Participant code"
+COMMITMENT_CODE = "Commitment code"
+FIELD_COLUMNS = {
+    "Status": "status",
+    "As of": "as_of",
+    "Confidence": "confidence",
+    "Narrative": "narrative",
+    "Source": "source",
+    "Evidence links": "evidence_links",
+}
+REQUIRED_COLUMNS = [PARTICIPANT_CODE, COMMITMENT_CODE, "Status", "As of", "Narrative"]
+READ_COLUMNS = {REPORT_NUMBER, PARTICIPANT_CODE, COMMITMENT_CODE, *FIELD_COLUMNS}
+COLUMN_OF_FIELD = {name: heading for heading, name in FIELD_COLUMNS.items()}
+COLUMN_OF_FIELD |= {"participant": PARTICIPANT_CODE, "commitment": COMMITMENT_CODE}
+
+
+def known_headings() -> set[str]:
+    """Every heading the export writes, and the errors file's own column."""
+    return {column.heading for column in report_columns()} | {IMPORT_ERROR_HEADING}
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read as reports; the message says why, and what to do."""
+
+
+@dataclass
+class Table:
+    headings: list[str]
+    # Each row as (its row number in the spreadsheet, counting the heading as 1; its cells).
+    rows: list[tuple[int, list]]
+
+
+# Reading --------------------------------------------------------------------------------
+
+
+def read_table(name: str, content: bytes) -> Table:
+    """The headings and the non-empty rows of a CSV or Excel file. FileProblem when the file
+    cannot be read, has no heading row or holds more rows than IMPORT_MAX_ROWS."""
+    if name.lower().endswith(".xlsx"):
+        lines = _xlsx_lines(content)
+    elif name.lower().endswith(".csv"):
+        lines = _csv_lines(content)
+    else:
+        raise FileProblem("Upload a .csv or .xlsx file, in the columns of the reports download.")
+    try:
+        headings = [_heading(cell) for cell in next(lines)]
+    except StopIteration:
+        raise FileProblem("The file is empty: it has no heading row.") from None
+    while headings and not headings[-1]:
+        headings.pop()
+    rows = []
+    for number, cells in enumerate(lines, start=2):
+        if any(_has_content(cell) for cell in cells):
+            rows.append((number, list(cells)))
+            if len(rows) > settings.IMPORT_MAX_ROWS:
+                most = number_format(settings.IMPORT_MAX_ROWS, force_grouping=True)
+                raise FileProblem(
+                    f"The file has more than {most} rows, "
+                    "the most one import takes. Split it into files of fewer rows and "
+                    "import each; nothing was read."
+                )
+    return Table(headings, rows)
+
+
+def _has_content(cell) -> bool:
+    return cell is not None and not (isinstance(cell, str) and not cell.strip())
+
+
+def _heading(cell) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+def _csv_lines(content: bytes) -> Iterator[list]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileProblem(
+            "The file is not UTF-8 text. In Excel, save it as \u201cCSV UTF-8\u201d, or "
+            "upload the Excel workbook itself."
+        ) from None
+    first_line = text.split("\n", 1)[0]
+    # Excel writes semicolons where the decimal separator is a comma; the heading row tells.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    except csv.Error as error:
+        raise FileProblem(f"The file is not a readable CSV file ({error}).") from None
+
+
+def _xlsx_lines(content: bytes) -> Iterator[list]:
+    # openpyxl is imported here: only the import reads workbooks.
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds, all meaning "not a workbook we can read"
+        raise FileProblem(
+            "The file is not an Excel workbook that can be read (.xlsx). Save it again from "
+            "your spreadsheet program as an Excel workbook, or as CSV UTF-8."
+        ) from None
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def check_headings(headings: list[str]) -> dict[str, int]:
+    """Where each column the import reads is (heading -> index). FileProblem for a missing
+    required column, a heading the export never writes, or a heading given twice."""
+    known = known_headings()
+    by_lower = {heading.lower(): heading for heading in known}
+    positions, unknown = {}, []
+    for index, raw in enumerate(headings):
+        heading = by_lower.get(raw.lower())
+        if heading is None:
+            unknown.append(raw or f"(column {index + 1} has no heading)")
+        elif heading in positions:
+            raise FileProblem(f"The column \u201c{heading}\u201d appears twice.")
+        else:
+            positions[heading] = index
+    if missing := [heading for heading in REQUIRED_COLUMNS if heading not in positions]:
+        raise FileProblem(
+            "The file lacks the column(s) "
+            + ", ".join(f"\u201c{h}\u201d" for h in missing)
+            + ". Start from the blank template or from a download of the reports."
+        )
+    if unknown:
+        raise FileProblem(
+            "The file has column(s) the import does not know: "
+            + ", ".join(f"\u201c{h}\u201d" for h in unknown)
+            + ". Use the columns of the blank template (other columns cannot be imported)."
+        )
+    return {heading: index for heading, index in positions.items() if heading in READ_COLUMNS}
+
+
+# Cells --------------------------------------------------------------------------------
+
+
+class CellError(Exception):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column, self.message = column, message
+
+
+def text_of(cell) -> str:
+    """A cell as text, with the apostrophe the CSV download puts before text that a
+    spreadsheet would read as a formula taken off again."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    text = cell.isoformat() if isinstance(cell, datetime.date) else str(cell)
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        text = text[1:]
+    return text
+
+
+def normalised(text: str) -> str:
+    """Text as a spreadsheet round trip leaves it comparable: Windows line ends made plain,
+    surrounding spaces gone."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def link_lines(text: str) -> str:
+    """Evidence links one per line, blank lines left out, as the download writes them."""
+    return "\n".join(line.strip() for line in normalised(text).splitlines() if line.strip())
+
+
+def _date(cell, column: str) -> datetime.date:
+    if isinstance(cell, datetime.datetime):
+        return cell.date()
+    if isinstance(cell, datetime.date):
+        return cell
+    text = text_of(cell).strip()
+    try:
+        # An Excel date saved as text may keep a time of midnight: "2003-02-28 00:00:00".
+        return datetime.date.fromisoformat(text[:10] if len(text) > 10 else text)
+    except ValueError:
+        raise CellError(
+            column,
+            f"\u201c{text}\u201d is not a date: write it as YYYY-MM-DD, for example 2003-02-28.",
+        ) from None
+
+
+def _choice(cell, column: str, choices) -> str:
+    """A status or confidence level by its label ("Substantial") or its stored value."""
+    text = text_of(cell).strip().lower()
+    for value, label in choices:
+        if text in (value, str(label).lower()):
+            return value
+    allowed = ", ".join(str(label) for _, label in choices)
+    raise CellError(column, f"\u201c{text_of(cell)}\u201d is not one of: {allowed}.")
+
+
+def _report_number(cell) -> int | None:
+    text = text_of(cell).strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise CellError(REPORT_NUMBER, f"\u201c{text}\u201d is not a report number.")
+    return int(text)
+
+
+# Planning -------------------------------------------------------------------------------
+
+
+@dataclass
+class RowPlan:
+    number: int
+    action: str  # "new", "correction", "unchanged", "repeat" or "error"
+    participant: str = ""
+    commitment: str = ""
+    status: str = ""
+    as_of: str = ""
+    report: int | None = None  # the report it corrects, or the report it matches
+    note: str = ""  # what the action means here: the fields changed, the row it repeats
+    errors: list = field(default_factory=list)  # [column, message] pairs
+    values: dict = field(default_factory=dict, repr=False)  # the model fields, to apply
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        del data["values"]
+        return data
+
+    @property
+    def writes(self) -> bool:
+        return self.action in ("new", "correction")
+
+
+ACTION_LABELS = {
+    "new": "New report",
+    "correction": "Correction",
+    "unchanged": "Unchanged",
+    "repeat": "Repeated row",
+    "error": "Error",
+}
+COMPARED_FIELDS = ["status", "as_of", "confidence", "narrative", "source", "evidence_links"]
+
+
+@dataclass
+class Context:
+    """What the rows are checked against, read in a few queries whatever the file's size."""
+
+    user: object
+    participants: dict  # ISO3 -> Participant
+    commitments: dict  # code (lower case) -> Commitment
+    reports: dict  # report number -> submitted ProgressReport (with replaced_by)
+    same_reports: dict  # the key of a report's content -> its number
+    own: Participant | None  # an official's participant; None for the secretariat
+
+
+def content_key(participant_id, commitment_id, values) -> tuple:
+    return (participant_id, commitment_id, *(values[name] for name in COMPARED_FIELDS))
+
+
+def report_values(report: ProgressReport) -> dict:
+    """A stored report's fields as a row of the file would give them."""
+    values = {name: getattr(report, name) for name in COMPARED_FIELDS}
+    values["narrative"] = normalised(values["narrative"])
+    values["source"] = normalised(values["source"])
+    values["evidence_links"] = link_lines(values["evidence_links"])
+    return values
+
+
+def plan_rows(table: Table, user) -> list[RowPlan]:
+    """What each row of the table would do, for this user. FileProblem for the headings."""
+    positions = check_headings(table.headings)
+    cells = [_cells_by_column(row, positions) for _, row in table.rows]
+    context = _context(user, cells)
+    plans, earlier = [], {}
+    for (number, _), row in zip(table.rows, cells, strict=True):
+        plan = _plan_row(number, row, context)
+        if plan.writes:
+            _mark_repeats(plan, earlier)
+        plans.append(plan)
+    return plans
+
+
+def _mark_repeats(plan: RowPlan, earlier: dict) -> None:
+    """A row that says what an earlier row of the file said is a repeat: it writes nothing.
+    Two different corrections of one report in one file: the second is an error."""
+    values = plan.values
+    key = content_key(values["participant"].pk, values["commitment"].pk, values)
+    if key in earlier:
+        plan.action, plan.note = "repeat", f"Same as row {earlier[key]}: skipped."
+        return
+    earlier[key] = plan.number
+    if plan.action == "correction":
+        if (first := earlier.get(("report", plan.report))) is not None:
+            plan.action = "error"
+            plan.errors.append([REPORT_NUMBER, (
+                f"Row {first} already changes report {plan.report}: one row per report."
+            )])  # fmt: skip
+        else:
+            earlier["report", plan.report] = plan.number
+
+
+def _cells_by_column(cells: list, positions: dict[str, int]) -> dict:
+    return {heading: cells[i] if i < len(cells) else None for heading, i in positions.items()}
+
+
+def _context(user, rows: list[dict]) -> Context:
+    numbers = set()
+    for row in rows:
+        try:
+            if (number := _report_number(row.get(REPORT_NUMBER))) is not None:
+                numbers.add(number)
+        except CellError:
+            pass  # reported with the row
+    participants = {p.iso3: p for p in Participant.objects.exclude(iso3="")}
+    commitments = {c.code.lower(): c for c in Commitment.objects.all()}
+    own = import_scope(user)
+    return Context(
+        user=user,
+        participants=participants,
+        commitments=commitments,
+        reports=_numbered_reports(numbers),
+        same_reports=_same_reports(rows, participants, commitments),
+        own=own,
+    )
+
+
+def _numbered_reports(numbers: set[int]) -> dict[int, ProgressReport]:
+    reports = {}
+    numbers = sorted(numbers)
+    for start in range(0, len(numbers), 2000):  # within every database's parameter limit
+        chunk = numbers[start : start + 2000]
+        for report in ProgressReport.objects.submitted().with_replaced_by().filter(pk__in=chunk):
+            reports[report.pk] = report
+    return reports
+
+
+def _same_reports(rows, participants, commitments) -> dict[tuple, int]:
+    """Submitted reports that a new row may repeat word for word: those of the file's
+    participants with the file's dates (a re-imported file then writes nothing)."""
+    ids = {p.pk for code, p in participants.items() if _has_code(rows, PARTICIPANT_CODE, code)}
+    dates = set()
+    for row in rows:
+        with contextlib.suppress(CellError):
+            dates.add(_date(row.get("As of"), "As of"))
+    if not ids or not dates:
+        return {}
+    found = {}
+    dates = sorted(dates)
+    for start in range(0, len(dates), 500):
+        reports = ProgressReport.objects.submitted().filter(
+            participant_id__in=ids, as_of__in=dates[start : start + 500]
+        )
+        for report in reports.only("pk", "participant", "commitment", *COMPARED_FIELDS):
+            key = content_key(report.participant_id, report.commitment_id, report_values(report))
+            found.setdefault(key, report.pk)
+    return found
+
+
+def _has_code(rows, column, code) -> bool:
+    return any(text_of(row.get(column)).strip().upper() == code for row in rows)
+
+
+def _plan_row(number: int, row: dict, context: Context) -> RowPlan:
+    plan = RowPlan(
+        number=number,
+        action="error",
+        participant=text_of(row.get(PARTICIPANT_CODE)).strip().upper(),
+        commitment=text_of(row.get(COMMITMENT_CODE)).strip(),
+        status=text_of(row.get("Status")).strip(),
+        as_of=text_of(row.get("As of")).strip(),
+    )
+    try:
+        values, report_number = _row_values(row, context)
+    except CellError as error:
+        plan.errors.append([error.column, error.message])
+        return plan
+    except ValidationError as error:
+        plan.errors.extend(_model_errors(error))
+        return plan
+    plan.as_of = values["as_of"].isoformat()
+    plan.values = values
+    if report_number is None:
+        same = context.same_reports.get(
+            content_key(values["participant"].pk, values["commitment"].pk, values)
+        )
+        if same is not None:
+            plan.action, plan.report = "unchanged", same
+            plan.note = f"Report {same} says the same already: nothing to write."
+        else:
+            plan.action = "new"
+        return plan
+    return _plan_numbered(plan, report_number, values, context)
+
+
+def _row_values(row: dict, context: Context) -> tuple[dict, int | None]:
+    """The row's model fields, checked as the form checks them; CellError or
+    ValidationError for the first problem."""
+    participant = _participant(row, context)
+    commitment = _commitment(row, context)
+    values = {
+        "participant": participant,
+        "commitment": commitment,
+        "status": _choice(row.get("Status"), "Status", ProgressReport.Status.choices),
+        "as_of": _date(row.get("As of"), "As of"),
+        "narrative": normalised(text_of(row.get("Narrative"))),
+        "source": normalised(text_of(row.get("Source"))),
+        "evidence_links": link_lines(text_of(row.get("Evidence links"))),
+        "confidence": (
+            _choice(row.get("Confidence"), "Confidence", Confidence.choices)
+            if text_of(row.get("Confidence")).strip()
+            else Confidence.MEDIUM
+        ),
+    }
+    report = ProgressReport(**values)
+    # The participant and the commitment were found above: no query per row to find them again.
+    report.clean_fields(exclude=["participant", "commitment"])
+    report.clean()
+    return values, _report_number(row.get(REPORT_NUMBER))
+
+
+def _participant(row, context: Context) -> Participant:
+    code = text_of(row.get(PARTICIPANT_CODE)).strip().upper()
+    if not code:
+        raise CellError(PARTICIPANT_CODE, "The participant's code is missing (ISO3, e.g. IDN).")
+    participant = context.participants.get(code)
+    if participant is None:
+        raise CellError(PARTICIPANT_CODE, f"No participant has the code \u201c{code}\u201d.")
+    if context.own is not None and participant.pk != context.own.pk:
+        raise CellError(
+            PARTICIPANT_CODE,
+            f"You report for {context.own.short_name} ({context.own.iso3}) only; this row "
+            f"is for {participant.short_name} ({code}).",
+        )
+    return participant
+
+
+def _commitment(row, context: Context) -> Commitment:
+    code = text_of(row.get(COMMITMENT_CODE)).strip()
+    if not code:
+        raise CellError(COMMITMENT_CODE, "The commitment's code is missing (e.g. 17a).")
+    commitment = context.commitments.get(code.lower())
+    if commitment is None:
+        raise CellError(COMMITMENT_CODE, f"No commitment has the code \u201c{code}\u201d.")
+    return commitment
+
+
+def _model_errors(error: ValidationError) -> list[list[str]]:
+    if not hasattr(error, "error_dict"):
+        return [["", message] for message in error.messages]
+    return [
+        [COLUMN_OF_FIELD.get(name, ""), message]
+        for name, messages in error.message_dict.items()
+        for message in messages
+    ]
+
+
+def _plan_numbered(plan: RowPlan, number: int, values: dict, context: Context) -> RowPlan:
+    plan.report = number
+    report = context.reports.get(number)
+    if report is None:
+        plan.errors.append([REPORT_NUMBER, f"No submitted report has the number {number}."])
+        return plan
+    if (report.participant_id, report.commitment_id) != (
+        values["participant"].pk,
+        values["commitment"].pk,
+    ):
+        plan.errors.append([REPORT_NUMBER, (
+            f"Report {number} is on another participant or commitment: a correction keeps "
+            "both. Leave the report number empty to add a new report."
+        )])  # fmt: skip
+        return plan
+    changed = [
+        COLUMN_OF_FIELD[name] for name, old in report_values(report).items() if values[name] != old
+    ]
+    if not changed:
+        plan.action, plan.note = "unchanged", f"Reads as report {number} does."
+    elif report.replaced_by is not None:
+        plan.errors.append([REPORT_NUMBER, (
+            f"Report {number} has been corrected already, by report {report.replaced_by}: "
+            "change that report's row instead."
+        )])  # fmt: skip
+    else:
+        plan.action, plan.note = "correction", "Changes: " + ", ".join(changed) + "."
+    return plan

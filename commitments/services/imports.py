@@ -1,0 +1,136 @@
+"""Imports of reports from a file: the preview (the file kept, what each row would do), and
+the application of a previewed file, whole, in one transaction, through the same service
+functions as the forms (`services.reports`), or not at all."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from commitments import notifications
+from commitments.imports import FileProblem, RowPlan, plan_rows, read_table
+from commitments.models import ProgressReport, ReportImport
+from commitments.permissions import import_scope
+from commitments.services.reports import correction_draft, report_save
+
+# simple_history's change reason holds 100 characters.
+REASON_LENGTH = 100
+
+
+class ImportAlreadyApplied(ValidationError):
+    """The file was applied before (a second click, another tab): nothing more was written."""
+
+    def __init__(self, batch: ReportImport):
+        when = timezone.localtime(batch.applied_at)
+        super().__init__(
+            f"This file was already applied on {when:%-d %B %Y at %H:%M}: nothing more was written."
+        )
+        self.batch = batch
+
+
+class ImportNotApplicable(ValidationError):
+    """The file cannot be applied as it stands: a row in error, a problem with the file, or
+    nothing to write. Nothing was written."""
+
+
+class PreviewOutOfDate(ValidationError):
+    """The data changed since the preview (a report corrected meanwhile, say), so what the
+    file would do now differs: the new preview is stored and nothing was written."""
+
+    def __init__(self, batch: ReportImport):
+        super().__init__(
+            "The reports changed since this preview was made, so the file would now do "
+            "something else. Nothing was written: look at the new preview below."
+        )
+        self.batch = batch
+
+
+def plans_for(name: str, content: bytes, user) -> tuple[list[RowPlan], str]:
+    """What each row of the file would do for this user, or the file's problem."""
+    try:
+        return plan_rows(read_table(name, content), user), ""
+    except FileProblem as problem:
+        return [], str(problem)
+
+
+@transaction.atomic
+def import_preview(*, user, name: str, content: bytes) -> ReportImport:
+    """Keep the uploaded file and what each row would do; write no report."""
+    import_scope(user)
+    plans, problem = plans_for(name, content, user)
+    batch = ReportImport(
+        original_name=name[:255],
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=user,
+        file_error=problem[:1000],
+        rows=[plan.as_json() for plan in plans],
+    )
+    batch.file.save(name, ContentFile(content), save=False)
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+def import_apply(*, batch: ReportImport, user) -> ReportImport:
+    """Apply a previewed file: every new report and correction of it, submitted, or nothing.
+
+    The file is read and planned again inside the transaction: when that plan differs from
+    the one the user saw, the new one is stored and PreviewOutOfDate raised, with nothing
+    written. A second application raises ImportAlreadyApplied."""
+    with transaction.atomic():
+        batch = ReportImport.objects.select_for_update().get(pk=batch.pk)
+        if batch.is_applied:
+            raise ImportAlreadyApplied(batch)
+        if not batch.can_apply:
+            raise ImportNotApplicable(_not_applicable_message(batch))
+        with batch.file.open("rb") as stored:
+            plans, problem = plans_for(batch.original_name, stored.read(), user)
+        rows = [plan.as_json() for plan in plans]
+        if rows == batch.rows and problem == batch.file_error:
+            return _apply(batch, plans, user)
+    # Stored in a transaction of its own, so that the user sees the new preview.
+    with transaction.atomic():
+        batch.rows, batch.file_error = rows, problem[:1000]
+        batch.save(update_fields=["rows", "file_error"])
+    raise PreviewOutOfDate(batch)
+
+
+def _not_applicable_message(batch: ReportImport) -> str:
+    if batch.file_error or batch.error_count:
+        return (
+            "The file has errors, so none of it can be applied. Download the rows with "
+            "errors, correct them and upload the file again."
+        )
+    return "The file has nothing new: every row is unchanged or repeated. Nothing was written."
+
+
+def _apply(batch: ReportImport, plans: list[RowPlan], user) -> ReportImport:
+    reason = f"Imported from {batch.original_name}"[: REASON_LENGTH - 12] + f" (import {batch.pk})"
+    originals = ProgressReport.objects.in_bulk(
+        [plan.report for plan in plans if plan.action == "correction"]
+    )
+    for plan in plans:
+        if not plan.writes:
+            continue
+        if plan.action == "correction":
+            report = correction_draft(originals[plan.report])
+        else:
+            report = ProgressReport()
+        for name, value in plan.values.items():
+            setattr(report, name, value)
+        report.imported_from = batch
+        report._change_reason = reason  # read by django-simple-history for its rows
+        report_save(report=report, user=user, submit=True, notify=False)
+        if plan.action == "correction":
+            batch.corrections += 1
+        else:
+            batch.created_reports += 1
+    batch.state = ReportImport.State.APPLIED
+    batch.applied_at = timezone.now()
+    batch.full_clean()
+    batch.save()
+    # One email for the file, not one per report.
+    notifications.reports_imported(batch)
+    return batch
