@@ -81,7 +81,17 @@ class AlreadyCorrected(ValidationError):
 
 def _lock_draft(pk) -> ProgressReport:
     """The stored draft, locked until the transaction ends; DraftGone if it is not one now."""
-    stored = ProgressReport.objects.select_for_update().filter(pk=pk).first()
+    # The rows its validation reads come along (its keys, the report it corrects): one
+    # query rather than one each. Only the report's own row is locked.
+    stored = (
+        ProgressReport.objects.select_related(
+            "participant", "commitment", "corrects", "created_by", "imported_from"
+        )
+        .defer("imported_from__rows")  # an import's plan: large, and not needed here
+        .select_for_update(of=("self",))
+        .filter(pk=pk)
+        .first()
+    )
     if stored is None or stored.is_submitted:
         raise DraftGone(pk, submitted=stored)
     return stored
@@ -102,10 +112,11 @@ def report_submit(*, report: ProgressReport, user, notify: bool = True) -> Progr
     report it corrects (the old one stays). Two corrections of one report submitted at the
     same moment queue on a lock of that report: the second finds the first and raises
     AlreadyCorrected (and the unique constraint on `corrects` backs this up)."""
-    reason = getattr(report, "_change_reason", None)  # an import's, for the history row
-    report = _lock_draft(report.pk)
-    if reason:
-        report._change_reason = reason
+    return _submit_locked(_lock_draft(report.pk), user, notify)
+
+
+def _submit_locked(report: ProgressReport, user, notify: bool) -> ProgressReport:
+    """Submit a draft that this transaction has locked, or made (nobody else sees it yet)."""
     if report.corrects_id is not None:
         # NO KEY: the lock queues submissions of corrections without blocking the rows that
         # merely refer to the report (a comment, a new draft correction).
@@ -178,7 +189,8 @@ def report_save(
     for upload, content_type in zip(files, file_types, strict=True):
         _add_file(report, user, upload, upload.name, content_type, upload.size)
     if submit:
-        report = report_submit(report=report, user=user, notify=notify)
+        # The draft is this transaction's: locked above, or made just now.
+        report = _submit_locked(report, user, notify)
     return report
 
 
