@@ -457,6 +457,11 @@ TABLE = {
     "comment_queue": {"-": ((LOGIN, 403, 403, 200, 200), R405)},
     "secretariat_todo": {"-": ((LOGIN, 403, 403, 200, 200), R405)},
     "status_scale": PUBLIC_PAGE,
+    # Issue 12: the open data, the same for everyone (the reports only when progress is public)
+    "open_data": PUBLIC_PAGE,
+    "open_data_package": PUBLIC_PAGE,
+    "open_data_zip": PUBLIC_PAGE,
+    "open_data_file": PUBLIC_PAGE,  # participants.csv
     "favicon": {"-": (every(Redirect("/static/commitments/favicon")), R405)},
     # django.contrib.auth's views -----------------------------------------------------------------
     "login": {"-": (every(200), every(200))},  # an empty POST re-renders the form
@@ -777,6 +782,7 @@ def path_for(pattern: Pattern, target: Target, world: World) -> str:
         "code": "17a",
         "slug": target.slug or world.meeting_slug,
         "move": target.action,
+        "resource": "participants",  # an open data file
         "app_label": "commitments",
         "url": "no-such-page/",
         "uidb64": urlsafe_base64_encode(force_bytes(world.official_a.pk)),
