@@ -7,8 +7,13 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
 
+def progress_is_public() -> bool:
+    """Whether progress is published to everyone: the open data then includes the reports."""
+    return settings.FOLLOWUP_PUBLIC_PROGRESS
+
+
 def can_view_progress(user) -> bool:
-    return settings.FOLLOWUP_PUBLIC_PROGRESS or user.is_authenticated
+    return progress_is_public() or user.is_authenticated
 
 
 def progress_view(view):

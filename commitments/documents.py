@@ -1,5 +1,6 @@
-"""What each prepared document is made of: the PDF for Ministers (WeasyPrint) and the large
-downloads of the reports table. The background task (services.documents.prepare) calls
+"""What each prepared document is made of: the PDF for Ministers (WeasyPrint), the large
+downloads of the reports table, and the open data's zip and reports file when they hold the
+reports (commitments.open_data). The background task (services.documents.prepare) calls
 `build(kind, parameters, file)`; none of this needs a request.
 
 Rendering never touches the network: WeasyPrint's URL fetcher here serves the app's own
@@ -18,6 +19,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.http import QueryDict
 from django.template.loader import render_to_string
 
+from commitments import open_data
 from commitments.exports import (
     csv_chunks,
     export_filename,
@@ -26,6 +28,7 @@ from commitments.exports import (
     write_xlsx,
 )
 from commitments.ministers import compile_for_ministers
+from commitments.models import PreparedDocument
 
 REPORT_TITLE = "Results of the meetings of experts for Ministers"
 REPORT_TEMPLATE = "commitments/ministerial_review/report.html"
@@ -144,3 +147,24 @@ class Counted:
         for row in self._rows:
             self.rows += 1
             yield row
+
+
+# The open data ---------------------------------------------------------------------------------
+
+
+def open_data_file(kind: str, parameters: dict, file) -> tuple[int, str]:
+    """The zip of the package, or the reports file alone, as /data/ publishes them, from
+    {"progress_public": bool, "demo": bool}; return its data rows and its file name."""
+    progress_public = parameters["progress_public"]
+    if kind == PreparedDocument.Kind.OPEN_DATA_ZIP:
+        rows = open_data.write_package(
+            file, progress_public=progress_public, demo=parameters["demo"]
+        )
+        return rows, open_data.ZIP_FILENAME
+    resource = open_data.resource_named("reports", progress_public)
+    if resource is None:
+        raise NothingToPrepare("The progress reports are not published.")
+    counter = [0]
+    for chunk in open_data.csv_chunks(resource, open_data.counted(resource.values(True), counter)):
+        file.write(chunk.encode())
+    return counter[0], resource.filename

@@ -62,6 +62,7 @@ def navigation(request, version) -> list[NavGroup]:
                 NavLink("Commitments", "commitment_list", ("commitment_detail",)),
                 *([NavLink("Reports", "report_list", ("report_detail",))] if progress else []),
                 NavLink("Status scale", "status_scale"),
+                NavLink("Open data", "open_data"),
             ],
         ),
         NavGroup(

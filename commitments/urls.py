@@ -11,6 +11,7 @@ from commitments.views import (
     imports,
     meetings,
     ministerial_review,
+    open_data,
     recommendations,
     report,
     reports,
@@ -61,6 +62,10 @@ urlpatterns = [
     path("comments/", comments.comment_queue, name="comment_queue"),
     path("todo/", todo.secretariat_todo_page, name="secretariat_todo"),
     path("status-scale/", status.status_scale, name="status_scale"),
+    path("data/", open_data.index, name="open_data"),
+    path("data/datapackage.json", open_data.datapackage, name="open_data_package"),
+    path("data/bali-followup-data.zip", open_data.package_zip, name="open_data_zip"),
+    path("data/<slug:resource>.csv", open_data.resource_csv, name="open_data_file"),
     path("meetings/", meetings.meeting_list, name="meeting_list"),
     path("meetings/<slug:slug>/", meetings.meeting_detail, name="meeting_detail"),
     path(

@@ -7,6 +7,7 @@ README_PAGES = [
     ("anonymous", "/accounts/login/", "login"),
     ("anonymous", "/accounts/password_reset/", "password-reset"),
     ("anonymous", "/status-scale/", "status-scale"),
+    ("anonymous", "/data/", "open-data"),
     ("anonymous", "/meetings/bali-2003/", "meeting-anonymous"),
     ("anonymous", "/commitments/17a/", "commitment-anonymous"),
     ("demo-secretariat", "/", "dashboard"),

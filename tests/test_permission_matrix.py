@@ -460,6 +460,11 @@ TABLE = {
     "comment_queue": {"-": ((LOGIN, 403, 403, 200, 200), R405)},
     "secretariat_todo": {"-": ((LOGIN, 403, 403, 200, 200), R405)},
     "status_scale": PUBLIC_PAGE,
+    # Issue 12: the open data, the same for everyone (the reports only when progress is public)
+    "open_data": PUBLIC_PAGE,
+    "open_data_package": PUBLIC_PAGE,
+    "open_data_zip": PUBLIC_PAGE,
+    "open_data_file": PUBLIC_PAGE,  # participants.csv
     "favicon": {"-": (every(Redirect("/static/commitments/favicon")), R405)},
     # Imports: the secretariat and the officials; a file is its uploader's alone. An empty
     # upload re-renders the form (400); A's file has a row in error, so applying it is refused
@@ -795,6 +800,7 @@ def path_for(pattern: Pattern, target: Target, world: World) -> str:
         "slug": target.slug or world.meeting_slug,
         "move": target.action,
         "export": target.export,
+        "resource": "participants",  # an open data file
         "app_label": "commitments",
         "url": "no-such-page/",
         "uidb64": urlsafe_base64_encode(force_bytes(world.official_a.pk)),

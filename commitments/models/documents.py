@@ -1,6 +1,6 @@
-"""Documents prepared in the background from the data: the PDF for Ministers and the large
-downloads of the reports table. Each is made once per data version and set of parameters;
-an unchanged version reuses it."""
+"""Documents prepared in the background from the data: the PDF for Ministers, the large
+downloads of the reports table, the open data that holds the reports. Each is made once per
+data version and set of parameters; an unchanged version reuses it."""
 
 import os
 
@@ -32,6 +32,8 @@ class PreparedDocument(models.Model):
         MINISTERS_PDF = "ministers_pdf", "Report for Ministers (PDF)"
         REPORTS_CSV = "reports_csv", "Reports (CSV)"
         REPORTS_XLSX = "reports_xlsx", "Reports (Excel)"
+        OPEN_DATA_ZIP = "open_data_zip", "Open data package (zip)"
+        OPEN_DATA_REPORTS = "open_data_reports", "Open data: reports (CSV)"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Being prepared"

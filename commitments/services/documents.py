@@ -1,4 +1,5 @@
-"""Documents prepared in the background (the PDF for Ministers, large downloads): asked for
+"""Documents prepared in the background (the PDF for Ministers, large downloads, the open
+data when it holds the reports): asked for
 by a page, made by the worker, reused while the data version is unchanged.
 
 `request_document` is called by the page: it finds the document made from this version of
@@ -22,6 +23,7 @@ from commitments.models import PreparedDocument
 
 logger = logging.getLogger(__name__)
 Kind, State = PreparedDocument.Kind, PreparedDocument.State
+OPEN_DATA_KINDS = {Kind.OPEN_DATA_ZIP, Kind.OPEN_DATA_REPORTS}
 ERROR_CHARS = 500
 
 
@@ -85,6 +87,8 @@ def _build(kind: str, parameters: dict, file) -> tuple[int | None, str]:
         pdf, filename = documents.ministers_pdf(parameters)
         file.write(pdf)
         return None, filename
+    if kind in OPEN_DATA_KINDS:
+        return documents.open_data_file(kind, parameters, file)
     export_format = {Kind.REPORTS_CSV: "csv", Kind.REPORTS_XLSX: "xlsx"}[kind]
     return documents.reports_export(export_format, parameters, file)
 

@@ -15,6 +15,8 @@ CONTENT_TYPES = {
     PreparedDocument.Kind.REPORTS_XLSX: (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     ),
+    PreparedDocument.Kind.OPEN_DATA_ZIP: "application/zip",
+    PreparedDocument.Kind.OPEN_DATA_REPORTS: "text/csv; charset=utf-8",
 }
 RELOAD_SECONDS = 5
 
