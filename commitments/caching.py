@@ -37,8 +37,9 @@ from django.utils import timezone, translation
 TIMEOUT = 6 * 60 * 60
 APP_LABEL = "commitments"
 # Written with the data they accompany, never shown on a cached page, or made from the data
-# (a prepared document changing the version would make itself out of date).
-NOT_DATA = {"outgoingemail", "dataversion", "prepareddocument"}
+# (a prepared document changing the version would make itself out of date); API tokens are
+# accounts' keys, not data any page shows.
+NOT_DATA = {"outgoingemail", "dataversion", "prepareddocument", "apitoken"}
 
 
 def data_version() -> str:

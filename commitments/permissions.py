@@ -9,6 +9,7 @@ user may not see it, 403 when the user may see it but not do this to it.
 - Evidence files: downloaded by logged-in users who may see the report they belong to.
 - Volunteering and attendance: an official, for his or her own participant only.
 - Recommendations' moves and handovers: the secretariat.
+- API tokens: seen and revoked by the user who made them only.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,7 @@ from django.shortcuts import get_object_or_404
 
 from commitments.access import can_view_progress
 from commitments.models import (
+    ApiToken,
     Comment,
     EvidenceFile,
     ExpertMeeting,
@@ -159,3 +161,15 @@ def recommendation_for_move(user, pk) -> Recommendation:
     recommendation = get_object_or_404(Recommendation.objects.select_related("meeting"), pk=pk)
     require_secretariat(user)
     return recommendation
+
+
+def token_for_revoke(user, pk) -> ApiToken:
+    """One of the user's own active tokens; anyone else's, or a revoked one, is not found."""
+    token = (
+        ApiToken.objects.active().filter(pk=pk, user=user).first()
+        if user.is_authenticated
+        else None
+    )
+    if token is None:
+        raise Http404("You have no active token with that number.")
+    return token
