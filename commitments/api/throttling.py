@@ -4,9 +4,18 @@ The rates are settings (API_THROTTLE_USER, API_THROTTLE_ANON); past them, 429 wi
 Retry-After."""
 
 from rest_framework import throttling
+from rest_framework.settings import api_settings
 
 
-class PerTokenThrottle(throttling.UserRateThrottle):
+class SettingsRate:
+    """DRF reads the rates once, at import; read them on each request instead, so that a
+    changed setting (a test's override) applies."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+
+class PerTokenThrottle(SettingsRate, throttling.UserRateThrottle):
     """Each token counts on its own, so that one busy program does not stop its user's other
     tokens; a session counts per user."""
 
@@ -20,5 +29,5 @@ class PerTokenThrottle(throttling.UserRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class PerAddressThrottle(throttling.AnonRateThrottle):
+class PerAddressThrottle(SettingsRate, throttling.AnonRateThrottle):
     scope = "anon"

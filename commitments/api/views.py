@@ -9,6 +9,8 @@ mechanisms by slug. Those codes can be digits (commitment 18), so they are not m
 ids; every representation carries both. Recommendations, handovers and reports have only
 their ids."""
 
+import re
+
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
@@ -64,9 +66,15 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return {self.lookup_field: value}
 
 
+NOTHING = {"pk__in": []}
+# ASCII digits only (str.isdigit() takes "²", which int() refuses), no more than a bigint holds.
+NUMBER = re.compile(r"[0-9]{1,18}")
+ISO3 = re.compile(r"[A-Za-z]{3}")
+
+
 def by_id(value: str) -> dict:
     """An id lookup; a value that is no id matches nothing (rather than raising)."""
-    return {"pk": int(value)} if value.isdigit() and len(value) < 19 else {"pk__in": []}
+    return {"pk": int(value)} if NUMBER.fullmatch(value) else NOTHING
 
 
 @extend_schema_view(
@@ -91,9 +99,9 @@ class ParticipantViewSet(ReadOnlyViewSet):
     not_found_message = "No participant has that ISO 3166 code or id."
 
     def lookup_filter(self, value):
-        if value.isdigit():
-            return by_id(value)
-        return {"iso3": value.upper()} if value.isalpha() else {"pk__in": []}
+        if ISO3.fullmatch(value):
+            return {"iso3": value.upper()}
+        return by_id(value)
 
 
 class ParagraphViewSet(ReadOnlyViewSet):
@@ -105,7 +113,7 @@ class ParagraphViewSet(ReadOnlyViewSet):
     not_found_message = "The statement has no paragraph with that number."
 
     def lookup_filter(self, value):
-        return {"number": int(value)} if value.isdigit() and len(value) < 6 else {"pk__in": []}
+        return {"number": int(value)} if NUMBER.fullmatch(value) and len(value) < 6 else NOTHING
 
 
 class CommitmentViewSet(ReadOnlyViewSet):
