@@ -1,6 +1,7 @@
 """Shared by the API's tests: the schema (made once per process), a client that sends a
 token, and `validated`: a real response checked against the schema with openapi-core."""
 
+import copy
 import functools
 
 from django.test import Client
@@ -18,8 +19,14 @@ def schema() -> dict:
 
 @functools.cache
 def openapi() -> OpenAPI:
-    # The test client's host: the schema's server is SITE_URL.
-    spec = {**schema(), "servers": [{"url": "http://testserver"}]}
+    """The schema as the tests check responses against it: at the test client's host (the
+    schema's server is SITE_URL), and with no property beyond those it names, so that a
+    field the schema leaves out fails as surely as a missing one."""
+    spec = copy.deepcopy(schema())
+    spec["servers"] = [{"url": "http://testserver"}]
+    for component in spec["components"]["schemas"].values():
+        if "properties" in component:
+            component["additionalProperties"] = False
     return OpenAPI.from_dict(spec)
 
 

@@ -23,11 +23,12 @@ def error(description: str) -> OpenApiResponse:
 
 
 class ApiAutoSchema(AutoSchema):
-    def get_response_serializers(self):
-        responses = super().get_response_serializers()
-        if not isinstance(responses, dict):
-            responses = {200: responses}
-        return {**responses, **self.error_responses()}
+    def _get_response_bodies(self, direction="response"):
+        # After the success responses, whether the view or an extend_schema gave them.
+        responses = super()._get_response_bodies(direction)
+        for code, response in self.error_responses().items():
+            responses.setdefault(str(code), self._get_response_for_code(response, str(code)))
+        return responses
 
     def error_responses(self) -> dict:
         errors = {
@@ -43,7 +44,7 @@ class ApiAutoSchema(AutoSchema):
             errors[400] = OpenApiResponse(
                 FIELD_ERRORS, description="A parameter that is not valid, named with why."
             )
-        return dict(sorted(errors.items()))
+        return errors
 
     def view_action(self) -> str | None:
         return getattr(self.view, "action", None)

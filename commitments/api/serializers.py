@@ -44,6 +44,18 @@ class BlankAsNullCharField(serializers.CharField):
         return value or None
 
 
+class BlankAsNullURLField(serializers.URLField):
+    """A web address that may be missing: null in the API rather than ""."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class ReadOnlyModelSerializer(serializers.ModelSerializer):
     """Every field read-only: the API never writes, and the schema then marks every field of
     a response as present (required), which it always is."""
@@ -53,6 +65,12 @@ class ReadOnlyModelSerializer(serializers.ModelSerializer):
         for field in fields.values():
             field.read_only = True
         return fields
+
+
+class SourcedSerializer(ReadOnlyModelSerializer):
+    """A historical record: where it comes from and how sure we are (SOURCED_FIELDS)."""
+
+    source_url = BlankAsNullURLField(help_text="The source's web address, if any.")
 
 
 class ParticipantRefSerializer(ReadOnlyModelSerializer):
@@ -129,7 +147,7 @@ MEETING_FIELDS = [
 ]
 
 
-class MinisterialMeetingSerializer(ReadOnlyModelSerializer):
+class MinisterialMeetingSerializer(SourcedSerializer):
     co_chairs = ParticipantRefSerializer(many=True, read_only=True)
     review_due_date = serializers.DateField(
         read_only=True,
@@ -155,7 +173,7 @@ class MinisterialMeetingSerializer(ReadOnlyModelSerializer):
         ]
 
 
-class AttendanceSerializer(ReadOnlyModelSerializer):
+class AttendanceSerializer(SourcedSerializer):
     participant = ParticipantRefSerializer(read_only=True)
 
     class Meta:
@@ -163,7 +181,7 @@ class AttendanceSerializer(ReadOnlyModelSerializer):
         fields = ["participant", "delegates", *SOURCED_FIELDS]
 
 
-class AssistanceSerializer(ReadOnlyModelSerializer):
+class AssistanceSerializer(SourcedSerializer):
     organisation = ParticipantRefSerializer(read_only=True)
 
     class Meta:
@@ -172,7 +190,7 @@ class AssistanceSerializer(ReadOnlyModelSerializer):
 
 
 class MeetingDocumentSerializer(ReadOnlyModelSerializer):
-    url = BlankAsNullCharField(help_text="The document's web address, if recorded.")
+    url = BlankAsNullURLField(help_text="The document's web address, if recorded.")
     file = serializers.SerializerMethodField(help_text="Where to download the file, if any.")
 
     class Meta:
@@ -188,7 +206,7 @@ class MeetingDocumentSerializer(ReadOnlyModelSerializer):
         )
 
 
-class ExpertMeetingSerializer(ReadOnlyModelSerializer):
+class ExpertMeetingSerializer(SourcedSerializer):
     group = slug_of("The experts' group's slug; null across groups.", allow_null=True)
     host = ParticipantRefSerializer(read_only=True, allow_null=True)
     attendance = AttendanceSerializer(source="attendance_set", many=True, read_only=True)
@@ -211,7 +229,7 @@ class ExpertMeetingSerializer(ReadOnlyModelSerializer):
         ]
 
 
-class VolunteerSerializer(ReadOnlyModelSerializer):
+class VolunteerSerializer(SourcedSerializer):
     participant = ParticipantRefSerializer(read_only=True)
 
     class Meta:
@@ -219,7 +237,7 @@ class VolunteerSerializer(ReadOnlyModelSerializer):
         fields = ["participant", "expert_names", "volunteered_on", *SOURCED_FIELDS]
 
 
-class ExpertGroupSerializer(ReadOnlyModelSerializer):
+class ExpertGroupSerializer(SourcedSerializer):
     established_at = slug_of("The ministerial meeting that set it up.", allow_null=True)
     coordinator = ParticipantRefSerializer(read_only=True, allow_null=True)
     commitments = codes_of("The commitments it covers, by code.")
@@ -267,7 +285,7 @@ class RecommendationHandoverSerializer(ReadOnlyModelSerializer):
         fields = ["mechanism", "passed_on"]
 
 
-class RecommendationSerializer(ReadOnlyModelSerializer):
+class RecommendationSerializer(SourcedSerializer):
     meeting = slug_of("The expert meeting that made it.")
     number = serializers.CharField(
         read_only=True, help_text="Its reference in the meeting's report, else #id."
@@ -305,8 +323,8 @@ class RecommendationSerializer(ReadOnlyModelSerializer):
         return recommendation.outcome or None
 
 
-class MechanismSerializer(ReadOnlyModelSerializer):
-    url = BlankAsNullCharField(help_text="Its web site, if recorded.")
+class MechanismSerializer(SourcedSerializer):
+    url = BlankAsNullURLField(help_text="Its web site, if recorded.")
 
     class Meta:
         model = Mechanism
@@ -322,7 +340,7 @@ class MechanismSerializer(ReadOnlyModelSerializer):
         ]
 
 
-class HandoverSerializer(ReadOnlyModelSerializer):
+class HandoverSerializer(SourcedSerializer):
     recommendation = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text="The recommendation passed on, if it is one."
     )

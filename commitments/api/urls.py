@@ -1,12 +1,14 @@
 """The API's addresses, under /api/v1/ (namespace `api`)."""
 
 from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import routers
 
 from commitments.api import views
 from commitments.api.docs import ApiDocsView
 from commitments.api.permissions import ReferenceData
+from commitments.api.schema import ApiAutoSchema
 
 app_name = "api"
 
@@ -16,6 +18,17 @@ class ApiRootView(routers.APIRootView):
 
     permission_classes = [ReferenceData]
     http_method_names = ["get", "head", "options"]
+    schema = ApiAutoSchema()  # DRF leaves its root view out of the schema; this one is in it
+
+    @extend_schema(
+        operation_id="root_retrieve",
+        responses=OpenApiResponse(
+            {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}},
+            description="The address of each resource's list, by name.",
+        ),
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class Router(routers.DefaultRouter):
