@@ -22,6 +22,7 @@ class ApiRootView(routers.APIRootView):
 
     @extend_schema(
         operation_id="root_retrieve",
+        tags=["root"],
         responses=OpenApiResponse(
             {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}},
             description="The address of each resource's list, by name.",
