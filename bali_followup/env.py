@@ -46,6 +46,22 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+RATE_PERIODS = ("second", "minute", "hour", "day")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit as Django REST Framework reads it: a number of requests per period
+    ("100/hour"; the period's first letter is enough)."""
+    raw = os.environ.get(name, "").strip() or default
+    count, _, period = raw.partition("/")
+    if not (count.isdigit() and period and any(p.startswith(period) for p in RATE_PERIODS)):
+        raise ImproperlyConfigured(
+            f"{name} must be a number of requests per second, minute, hour or day, such as "
+            f"100/hour, not {raw!r}"
+        )
+    return raw
+
+
 # Django's own deployment check asks this much of a key (security.W009).
 SECRET_KEY_MIN_LENGTH = 50
 SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5

@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from bali_followup.env import env_bool, env_int, env_list, env_str
+from bali_followup.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "commitments",
 ]
 
@@ -287,6 +290,62 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint reports each step of each PDF at INFO: not worth a log line.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+}
+
+# The read-only API (/api/v1/, commitments/api/): JSON only, personal tokens for programs and
+# the session for the browser, rate limits per token (or user) and per address for anonymous
+# callers, counted in the default cache (shared with REDIS_URL). Its permissions are declared
+# on each view; the default refuses, so that a view that forgets them is not public.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "commitments.api.authentication.ApiTokenAuthentication",
+        "commitments.api.authentication.ReadOnlySessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "commitments.api.throttling.PerTokenThrottle",
+        "commitments.api.throttling.PerAddressThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_rate("API_THROTTLE_USER", "2000/hour"),
+        "anon": env_rate("API_THROTTLE_ANON", "200/hour"),
+    },
+    # The client's address as the login lockout reads it: behind AXES_PROXY_COUNT proxies.
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT or None,
+    "DEFAULT_SCHEMA_CLASS": "commitments.api.schema.ApiAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Bali follow-up tracker API",
+    "DESCRIPTION": (
+        "Read-only access to the follow-up of the Co-Chairs' Statement of the Bali Ministerial "
+        "Conference on People Smuggling, Trafficking in Persons and Related Transnational Crime "
+        "(26-28 February 2002): the statement's paragraphs, participants and commitments; the "
+        "ministerial and expert meetings, the experts' groups and their volunteers; the "
+        "recommendations and their moves; the mechanisms and handovers of paragraph 25; and "
+        "the participants' submitted progress reports with the status matrix as of a date.\n\n"
+        "Progress is voluntary self-reporting (paragraph 19 of the statement): each report is "
+        "a participant's own account, shown without rankings or scores.\n\n"
+        "Reference data is public. Progress data (reports, the matrix, handovers) needs a "
+        "personal API token, made on the account page (/accounts/tokens/) and sent as "
+        "`Authorization: Bearer <token>`, unless the deployment makes progress public."
+    ),
+    "VERSION": "1.0.0",
+    "SERVERS": [{"url": SITE_URL, "description": "This deployment"}],
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "commitments.models.progress.ReportStatus",
+        "ConfidenceEnum": "commitments.models.sourcing.Confidence",
+        "RecommendationStatusEnum": "commitments.models.mechanisms.Recommendation.Status",
+        "ExpertMeetingStatusEnum": "commitments.models.meetings.ExpertMeeting.Status",
+        "MatrixCellStatusEnum": "commitments.api.serializers.CELL_STATUSES",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True},
 }
 
 # The name shown in the page title, the header and the admin.

@@ -3,7 +3,7 @@ from django.contrib.auth import urls as auth_urls
 from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 
-from commitments.views import accounts
+from commitments.views import accounts, tokens
 
 # Django's account views (login, password change and reset) answer any method a form view
 # knows, PUT included; here they answer GET and POST only, and logout POST only, as it is.
@@ -23,6 +23,10 @@ def account_view(pattern):
 account_patterns = [
     path(str(pattern.pattern), account_view(pattern), name=pattern.name)
     for pattern in auth_urls.urlpatterns
+] + [
+    # Personal API tokens (commitments.views.tokens).
+    path("tokens/", tokens.token_list, name="api_tokens"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="api_token_revoke"),
 ]
 
 # A database outage answers 503 with a page in the site's words, not a bare error.
@@ -31,5 +35,6 @@ handler500 = "commitments.views.errors.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(account_patterns)),
+    path("api/v1/", include("commitments.api.urls")),
     path("", include("commitments.urls")),
 ]

@@ -38,8 +38,9 @@ TIMEOUT = 6 * 60 * 60
 APP_LABEL = "commitments"
 # Written with the data they accompany, never shown on a cached page, or made from the data
 # (a prepared document changing the version would make itself out of date), or not data
-# until applied (an uploaded import: its reports, once applied, change the version).
-NOT_DATA = {"outgoingemail", "dataversion", "prepareddocument", "reportimport"}
+# until applied (an uploaded import: its reports, once applied, change the version); API
+# tokens are accounts' keys, not data any page shows.
+NOT_DATA = {"outgoingemail", "dataversion", "prepareddocument", "reportimport", "apitoken"}
 
 
 def data_version() -> str:

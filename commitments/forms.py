@@ -24,6 +24,7 @@ from commitments.models import (
     Recommendation,
 )
 from commitments.models.progress import EARLIEST_AS_OF
+from commitments.models.tokens import TOKEN_NAME_MAX_LENGTH
 from commitments.services import recommendations as moves
 from commitments.services.participation import NAMES_MAX_LENGTH
 from commitments.templatetags.followup import date_range
@@ -526,3 +527,18 @@ class ImportForm(forms.Form):
                 "Upload a .csv or .xlsx file, in the columns of the reports download."
             )
         return upload
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: its name (unique among the user's active tokens, checked by
+    commitments.services.tokens)."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=TOKEN_NAME_MAX_LENGTH,
+        help_text="What the token is for, so that you know which to revoke: “Monthly export”.",
+        error_messages={"required": "Give the token a name."},
+    )
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()

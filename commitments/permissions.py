@@ -11,6 +11,7 @@ user may not see it, 403 when the user may see it but not do this to it.
 - Recommendations' moves and handovers: the secretariat.
 - Imports of reports: the secretariat for any participant, an official for his or her own;
   an uploaded file is seen and applied only by whoever uploaded it.
+- API tokens: seen and revoked by the user who made them only.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from django.shortcuts import get_object_or_404
 
 from commitments.access import can_view_progress
 from commitments.models import (
+    ApiToken,
     Comment,
     EvidenceFile,
     ExpertMeeting,
@@ -188,3 +190,13 @@ def import_for_user(user, pk) -> ReportImport:
     if batch is None:
         raise Http404("No import has that number.")
     return batch
+def token_for_revoke(user, pk) -> ApiToken:
+    """One of the user's own active tokens; anyone else's, or a revoked one, is not found."""
+    token = (
+        ApiToken.objects.active().filter(pk=pk, user=user).first()
+        if user.is_authenticated
+        else None
+    )
+    if token is None:
+        raise Http404("You have no active token with that number.")
+    return token

@@ -44,6 +44,7 @@ from django.urls import Resolver404, resolve
 from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_encode
 
+from commitments.api.views import ApiReportFilter
 from commitments.filters import ParticipantCommitmentFilter, ReportFilter
 from commitments.handover_register import BAD_ITEM_MESSAGE
 from tests.conftest import messages_of
@@ -118,6 +119,8 @@ KIND_OF = {
     "term": "text",
     "page": "number",
     "per_page": "number",
+    "page_size": "number",
+    "cursor": "text",
     "sort": "sort",
     "export": "export",
     "next": "next",
@@ -126,7 +129,24 @@ KIND_OF = {
     "field_name": "name",
 }
 TABLE_PARAMS = ["page", "per_page", "sort"]  # django-tables2's, unprefixed
+API_LIST_PARAMS = ["page", "page_size"]
 QUERY_PARAMS = {
+    **{
+        f"api:{name}-list": API_LIST_PARAMS
+        for name in [
+            "participant",
+            "paragraph",
+            "commitment",
+            "ministerial-meeting",
+            "expert-meeting",
+            "expert-group",
+            "recommendation",
+            "mechanism",
+            "handover",
+        ]
+    },
+    "api:report-list": [*ApiReportFilter.base_filters, "cursor", "page_size"],
+    "api:matrix": ["as_of"],
     "matrix": ["as_of"],
     "ministerial_review": ["as_of"],
     "ministerial_review_print": ["as_of"],

@@ -58,6 +58,7 @@ from commitments.models import (
 )
 from commitments.services.imports import import_preview
 from commitments.services.mail import queue_email
+from commitments.services.tokens import token_create
 from tests.conftest import make_report
 
 pytestmark = pytest.mark.django_db
@@ -254,6 +255,11 @@ TARGETS = {
         Target("the recommendation, an unknown move", lambda w: w.recommendation, action="adopt"),
         Target("CSV export", query="?export=csv"),
         Target("A's import", lambda w: w.a_import, "A"),
+        Target("AHEG I, by slug", slug="aheg-1"),
+        Target("the APC", slug="apc"),
+        Target("the recommendation", lambda w: w.recommendation),
+        Target("the handover", lambda w: w.handover),
+        Target("A's API token", lambda w: w.a_token, "A"),
         # Bodies that would pass the version page's form: what a revert would write.
         Target(
             "the comment, posting a rewritten body",
@@ -350,6 +356,9 @@ R405 = every(405)
 ADMIN_REFUSED = (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 403)
 PUBLIC_PAGE = {"-": (every(200), R405)}
 PROGRESS_PAGE = {"-": ((LOGIN, 200, 200, 200, 200), R405)}
+API_PUBLIC = {"-": (every(200), R405)}
+API_PROGRESS_POST = (401, 405, 405, 405, 405)
+API_PROGRESS = {"-": ((401, 200, 200, 200, 200), API_PROGRESS_POST)}
 
 TABLE = {
     # The status pages: reference data public, progress behind a login -------------------------
@@ -539,6 +548,51 @@ TABLE = {
         ANY_ADMIN_OBJECT: admin_only(Redirect("/admin/"), Redirect("/admin/"))
     },
     "admin:auth_user_password_change": {ANY_ADMIN_OBJECT: admin_only(Admin("p"), Admin("p"))},
+    # The account's API tokens: the page and, for one's own token only, its revocation. An
+    # empty POST re-renders the form with its error, nothing made.
+    "api_tokens": {"-": ((LOGIN, 200, 200, 200, 200), (LOGIN, 200, 200, 200, 200))},
+    "api_token_revoke": {
+        "A's API token": (
+            (LOGIN, 200, 404, 404, 404),
+            (LOGIN, Redirect("/accounts/tokens/"), 404, 404, 404),
+        )
+    },
+    # The read-only API (commitments/api/): reference data public, progress data (reports, the
+    # matrix, handovers) 401 for anonymous callers; every POST 405, after the login check.
+    **{
+        f"api:{name}": API_PUBLIC
+        for name in [
+            "api-root",
+            "schema",
+            "docs",
+            "participant-list",
+            "participant-detail",
+            "paragraph-list",
+            "paragraph-detail",
+            "commitment-list",
+            "commitment-detail",
+            "ministerial-meeting-list",
+            "expert-meeting-list",
+            "expert-meeting-detail",
+            "expert-group-list",
+            "recommendation-list",
+            "mechanism-list",
+        ]
+    },
+    "api:ministerial-meeting-detail": {"Bali 2003": (every(200), R405)},
+    "api:expert-group-detail": {"AHEG I, by slug": (every(200), R405)},
+    "api:mechanism-detail": {"the APC": (every(200), R405)},
+    "api:recommendation-detail": {"the recommendation": (every(200), R405)},
+    "api:matrix": API_PROGRESS,
+    "api:report-list": API_PROGRESS,
+    "api:handover-list": API_PROGRESS,
+    "api:handover-detail": {"the handover": API_PROGRESS["-"]},
+    # Drafts never appear: not found for everyone, their own officials included.
+    "api:report-detail": {
+        "A's draft": ((401, 404, 404, 404, 404), API_PROGRESS_POST),
+        "A's submitted report": ((401, 200, 200, 200, 200), API_PROGRESS_POST),
+        "B's draft": ((401, 404, 404, 404, 404), API_PROGRESS_POST),
+    },
 }
 
 
@@ -636,11 +690,12 @@ class World:
             recommendation=recommendation, from_status="proposed", to_status="submitted",
             happened_on=meeting.end_date,
         )  # fmt: skip
-        Handover.objects.create(
+        self.handover = Handover.objects.create(
             recommendation=recommendation,
             mechanism=Mechanism.objects.get(slug="apc"),
             passed_on=meeting.end_date,
         )
+        self.a_token, _ = token_create(user=official_a, name="A program")
         SentReminder.objects.create(key="test", recipient="siti@example.org", subject="Reminder")
         # An email and its delivery task, left waiting (no worker runs here).
         with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
@@ -796,6 +851,7 @@ def path_for(pattern: Pattern, target: Target, world: World) -> str:
         "object_id": obj.pk if obj is not None else None,
         "id": obj.pk if obj is not None else None,
         "iso3": "IDN",
+        "number": 17,
         "code": "17a",
         "slug": target.slug or world.meeting_slug,
         "move": target.action,

@@ -23,10 +23,12 @@ from commitments.models.meetings import (
 from commitments.models.progress import EvidenceFile, Official, ProgressReport
 from commitments.models.reference import Commitment, Paragraph, Participant
 from commitments.models.sourcing import CONFIDENCE_MEANINGS, Confidence
+from commitments.models.tokens import ApiToken
 from commitments.models.versioning import DataVersion
 
 __all__ = [
     "CONFIDENCE_MEANINGS",
+    "ApiToken",
     "Assistance",
     "Attendance",
     "Comment",
