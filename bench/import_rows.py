@@ -37,10 +37,10 @@ def setup_django(folder: Path, postgres: bool) -> None:
         TASKS_BACKEND="django_tasks_db.DatabaseBackend",
     )
     if postgres:
-        subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "tracker", "bench_import"],
-                       check=True, env={**os.environ, "PGPASSWORD": "tracker"})  # fmt: skip
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "tracker", "bench_import"],
-                       check=True, env={**os.environ, "PGPASSWORD": "tracker"})  # fmt: skip
+        server = ["-h", "127.0.0.1", "-U", "tracker"]
+        password = {**os.environ, "PGPASSWORD": "tracker"}
+        subprocess.run(["dropdb", "--if-exists", *server, "bench_import"], check=True, env=password)
+        subprocess.run(["createdb", *server, "bench_import"], check=True, env=password)
         os.environ["DATABASE_URL"] = PG
     else:
         os.environ.pop("DATABASE_URL", None)

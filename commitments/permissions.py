@@ -190,6 +190,8 @@ def import_for_user(user, pk) -> ReportImport:
     if batch is None:
         raise Http404("No import has that number.")
     return batch
+
+
 def token_for_revoke(user, pk) -> ApiToken:
     """One of the user's own active tokens; anyone else's, or a revoked one, is not found."""
     token = (
