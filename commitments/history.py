@@ -78,9 +78,9 @@ def _submission(report, record) -> HistoryEntry:
 
 
 def _with_reason(action: str, record) -> str:
-    """The action, with what the row's change reason says of it ("imported from a.csv")."""
-    reason = record.history_change_reason
-    return f"{action} ({reason[0].lower()}{reason[1:]})" if reason else action
+    """The action, with the file it was imported from ("imported from a.csv (import 3)")."""
+    reason = record.history_change_reason or ""
+    return f"{action} (i{reason[1:]})" if reason.startswith("Imported from") else action
 
 
 def _draft_entry(record, previous) -> HistoryEntry | None:

@@ -82,6 +82,7 @@ def navigation(request, version) -> list[NavGroup]:
                 "To do", "secretariat_todo", count=todo_count(user, timezone.localdate(), version)
             ),
             NavLink("Comment queue", "comment_queue"),
+            NavLink("Import reports", "import_upload", ("import_preview",)),
         ]
     elif official_participant(user) is not None:
         my_work.links.append(
@@ -89,6 +90,7 @@ def navigation(request, version) -> list[NavGroup]:
                 "My country", "workspace", count=todo_count(user, timezone.localdate(), version)
             )
         )
+        my_work.links.append(NavLink("Import reports", "import_upload", ("import_preview",)))
     if user.is_staff:
         my_work.links.append(NavLink("Admin", "admin:index"))
     if my_work.links:
