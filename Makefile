@@ -4,7 +4,7 @@
 UV := python3 -m uv
 HOST_PORT := 127.0.0.1:8000
 
-.PHONY: install run test browser lint format
+.PHONY: install run test system-packages lint format
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -22,11 +22,15 @@ run: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(UV) run python manage.py runserver $(HOST_PORT)
 
-# The browser tests drive Debian's Chromium; install it when it is missing (as root).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+# What the tests use from Debian, installed when missing (as root): Chromium for the browser
+# tests, poppler-utils to read the PDF's text back.
+DEBIAN_PACKAGES := chromium poppler-utils
+system-packages:
+	@missing=$$(for package in $(DEBIAN_PACKAGES); do \
+	  dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
 
-test: install browser
+test: install system-packages
 	$(UV) run pytest
 
 lint:

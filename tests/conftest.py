@@ -34,6 +34,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_fixtures()
 
 
+@pytest.fixture
+def refilled_after_flush(django_db_blocker):
+    """For a test on a live server or any transactional test, set up before it: its database
+    is emptied after the test, so this puts back what the migrations and the session's setup
+    left (the Secretariat group, the data version, the reference data) for the tests that
+    follow on the same worker."""
+    yield
+    from commitments.caching import data_version
+    from commitments.roles import ensure_secretariat_group
+
+    with django_db_blocker.unblock():
+        ensure_secretariat_group()
+        data_version()  # makes the data version's row
+        load_reference_fixtures()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """The throttles count in the cache: each test starts with none counted."""

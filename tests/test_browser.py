@@ -59,7 +59,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, settings):
+def site(refilled_after_flush, live_server, settings):
     """The live server with the reference data and the demo data, as a newcomer sees it.
 
     live_server empties the database after each test, so the data is loaded each time, with

@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from commitments import caching
@@ -106,6 +108,43 @@ def test_a_save_and_a_delete_change_the_version(indonesia, secretariat_user):
     assert after_comment != after_save
     Comment.objects.filter(pk=comment.pk).delete()
     assert version() != after_comment
+
+
+def test_writes_in_one_bump_block_change_the_version_once_at_its_end(indonesia, thailand):
+    before = version()
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        with caching.one_bump():
+            make_report(indonesia)
+            make_report(thailand)
+            assert version() == before  # not yet: at the block's end
+        after = version()
+    assert after != before
+    assert version() == after
+    bumps = [q for q in queries if q["sql"].startswith('UPDATE "commitments_dataversion"')]
+    assert len(bumps) == 1
+
+
+def test_a_one_bump_block_that_fails_leaves_the_version_and_the_next_write_bumps(indonesia):
+    class HalfWay(Exception):
+        pass
+
+    def fail_half_way():
+        with transaction.atomic(), caching.one_bump():
+            make_report(indonesia)
+            raise HalfWay
+
+    before = version()
+    with pytest.raises(HalfWay):
+        fail_half_way()
+    assert version() == before
+    assert not ProgressReport.objects.exists()
+    make_report(indonesia)  # outside any block: bumps at once again
+    assert version() != before
+
+
+def test_a_one_bump_block_needs_a_transaction(refilled_after_flush, transactional_db):
+    with pytest.raises(RuntimeError, match="in one transaction"), caching.one_bump():
+        pass
 
 
 def test_a_change_of_a_many_to_many_relation_changes_the_version(db):

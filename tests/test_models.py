@@ -200,7 +200,51 @@ def test_evidence_links_must_be_web_addresses(indonesia):
 
 def test_a_submitted_report_needs_its_submission_time(indonesia):
     report = draft(indonesia, state="submitted")
+    with pytest.raises(ValidationError) as error:
+        report.full_clean()
+    assert messages_of(error) == ["A submitted report needs the time it was submitted."]
     assert_database_refuses(report)
+
+
+def test_a_draft_has_no_submission_time(indonesia):
+    report = draft(indonesia, submitted_at=timezone.now())
+    with pytest.raises(ValidationError) as error:
+        report.full_clean()
+    assert messages_of(error) == ["A submitted report needs the time it was submitted."]
+    assert_database_refuses(report)
+
+
+def test_a_form_without_the_submission_time_is_not_held_to_it(indonesia):
+    # The admin's form: the service stamps the time after the form's validation.
+    draft(indonesia, state="submitted").full_clean(exclude={"submitted_at"})
+
+
+def test_a_report_has_one_submitted_correction(indonesia):
+    original = make_report(indonesia)
+    first = make_report(indonesia, corrects=original)
+    second = draft(indonesia, corrects=original, state="submitted", submitted_at=timezone.now())
+    with pytest.raises(ValidationError) as error:
+        second.full_clean()
+    assert messages_of(error) == ["This report has already been corrected."]
+    assert_database_refuses(second)
+    # A draft correction may wait beside the submitted one; the submitted one is itself.
+    draft(indonesia, corrects=original).full_clean()
+    first.clean_fields()
+    first.validate_constraints()
+
+
+def test_validating_a_submitted_report_asks_the_database_only_about_its_correction(
+    indonesia, django_assert_num_queries
+):
+    # Django asks the database about each constraint with a query annotating every field;
+    # an import validates 10,000 reports.
+    original = make_report(indonesia)
+    report = draft(indonesia, state="submitted", submitted_at=timezone.now())
+    with django_assert_num_queries(0):
+        report.full_clean()
+    report.corrects = original
+    with django_assert_num_queries(1):
+        report.full_clean()
 
 
 def test_a_submitted_report_cannot_be_edited(indonesia):

@@ -442,7 +442,7 @@ N = 10  # simultaneous posts per scenario; the live server's listen queue holds 
 
 
 @pytest.fixture
-def live(live_server, monkeypatch):
+def live(refilled_after_flush, live_server, monkeypatch):
     """The live server, with the reference data (it empties the database after each test).
 
     On PostgreSQL each of the server's request threads has its own connection, so the posts

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from commitments import notifications
+from commitments import caching, notifications
 from commitments.imports import FileProblem, RowPlan, plan_rows, read_table
 from commitments.models import ProgressReport, ReportImport
 from commitments.permissions import import_scope
@@ -108,25 +108,15 @@ def _not_applicable_message(batch: ReportImport) -> str:
 
 def _apply(batch: ReportImport, plans: list[RowPlan], user) -> ReportImport:
     reason = f"Imported from {batch.original_name}"[: REASON_LENGTH - 12] + f" (import {batch.pk})"
-    originals = ProgressReport.objects.in_bulk(
+    # With the rows a correction's validation reads: one query, not two per correction.
+    originals = ProgressReport.objects.select_related("participant", "commitment").in_bulk(
         [plan.report for plan in plans if plan.action == "correction"]
     )
-    for plan in plans:
-        if not plan.writes:
-            continue
-        if plan.action == "correction":
-            report = correction_draft(originals[plan.report])
-        else:
-            report = ProgressReport()
-        for name, value in plan.values.items():
-            setattr(report, name, value)
-        report.imported_from = batch
-        report._change_reason = reason  # read by django-simple-history for its rows
-        report_save(report=report, user=user, submit=True, notify=False)
-        if plan.action == "correction":
-            batch.corrections += 1
-        else:
-            batch.created_reports += 1
+    # One change of the data version for the file, not one per report.
+    with caching.one_bump():
+        for plan in plans:
+            if plan.writes:
+                _write_report(batch, plan, originals, reason, user)
     batch.state = ReportImport.State.APPLIED
     batch.applied_at = timezone.now()
     batch.full_clean()
@@ -134,3 +124,20 @@ def _apply(batch: ReportImport, plans: list[RowPlan], user) -> ReportImport:
     # One email for the file, not one per report.
     notifications.reports_imported(batch)
     return batch
+
+
+def _write_report(batch, plan: RowPlan, originals: dict, reason: str, user) -> None:
+    """The row's new report, or its correction of a report, submitted."""
+    if plan.action == "correction":
+        report = correction_draft(originals[plan.report])
+    else:
+        report = ProgressReport()
+    for name, value in plan.values.items():
+        setattr(report, name, value)
+    report.imported_from = batch
+    report._change_reason = reason  # read by django-simple-history for its rows
+    report_save(report=report, user=user, submit=True, notify=False)
+    if plan.action == "correction":
+        batch.corrections += 1
+    else:
+        batch.created_reports += 1
