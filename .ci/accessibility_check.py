@@ -2,7 +2,10 @@
 390 px, checked by axe-core in Chromium against the app as `make run` serves it (SQLite, the
 reference data, the demonstration data), under gunicorn; and a screenshot of each page at
 each width under test-artifacts/pages/, to be looked at. Kept out of the test suite for its
-time (about two minutes); CI runs it after the tests. Exits non-zero on any violation."""
+time (about two minutes); CI runs it after the tests. Exits non-zero on any violation.
+
+    python3 -m uv run python .ci/accessibility_check.py [screenshot name ...]
+"""
 
 import os
 import subprocess
@@ -27,6 +30,10 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
+
+
+# The pages to check, by screenshot name (all when none is named): a developer's shortcut.
+ONLY = set(sys.argv[1:]) or None
 
 
 def environment(database: Path) -> dict:
@@ -101,7 +108,8 @@ def main() -> int:
                                                      args=CHROMIUM_ARGS)  # fmt: skip
                 for width in (1280, 390):
                     # The Content Security Policy would refuse axe's script: the check's own.
-                    pages = open_each_page(browser, SITE, width, log_in, bypass_csp=True)
+                    pages = open_each_page(browser, SITE, width, log_in, only=ONLY,
+                                           bypass_csp=True)  # fmt: skip
                     for name, page in pages:
                         checked += 1
                         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -47,6 +47,7 @@ FIELD_COLUMNS = {
 }
 REQUIRED_COLUMNS = [PARTICIPANT_CODE, COMMITMENT_CODE, "Status", "As of", "Narrative"]
 READ_COLUMNS = {REPORT_NUMBER, PARTICIPANT_CODE, COMMITMENT_CODE, *FIELD_COLUMNS}
+OPTIONAL_COLUMNS = set(FIELD_COLUMNS) - set(REQUIRED_COLUMNS)
 COLUMN_OF_FIELD = {name: heading for heading, name in FIELD_COLUMNS.items()}
 COLUMN_OF_FIELD |= {"participant": PARTICIPANT_CODE, "commitment": COMMITMENT_CODE}
 
@@ -284,6 +285,7 @@ class Context:
     reports: dict  # report number -> submitted ProgressReport (with replaced_by)
     same_reports: dict  # the key of a report's content -> its number
     own: Participant | None  # an official's participant; None for the secretariat
+    columns: set  # the headings the file has, of those read
 
 
 def content_key(participant_id, commitment_id, values) -> tuple:
@@ -303,7 +305,7 @@ def plan_rows(table: Table, user) -> list[RowPlan]:
     """What each row of the table would do, for this user. FileProblem for the headings."""
     positions = check_headings(table.headings)
     cells = [_cells_by_column(row, positions) for _, row in table.rows]
-    context = _context(user, cells)
+    context = _context(user, cells, set(positions))
     plans, earlier = [], {}
     for (number, _), row in zip(table.rows, cells, strict=True):
         plan = _plan_row(number, row, context)
@@ -336,7 +338,7 @@ def _cells_by_column(cells: list, positions: dict[str, int]) -> dict:
     return {heading: cells[i] if i < len(cells) else None for heading, i in positions.items()}
 
 
-def _context(user, rows: list[dict]) -> Context:
+def _context(user, rows: list[dict], columns: set) -> Context:
     numbers = set()
     for row in rows:
         try:
@@ -354,6 +356,7 @@ def _context(user, rows: list[dict]) -> Context:
         reports=_numbered_reports(numbers),
         same_reports=_same_reports(rows, participants, commitments),
         own=own,
+        columns=columns,
     )
 
 
@@ -402,13 +405,9 @@ def _plan_row(number: int, row: dict, context: Context) -> RowPlan:
         status=text_of(row.get("Status")).strip(),
         as_of=text_of(row.get("As of")).strip(),
     )
-    try:
-        values, report_number = _row_values(row, context)
-    except CellError as error:
-        plan.errors.append([error.column, error.message])
-        return plan
-    except ValidationError as error:
-        plan.errors.extend(_model_errors(error))
+    values, report_number, errors = _row_values(row, context)
+    if errors:
+        plan.errors.extend(errors)
         return plan
     plan.as_of = values["as_of"].isoformat()
     plan.values = values
@@ -425,30 +424,58 @@ def _plan_row(number: int, row: dict, context: Context) -> RowPlan:
     return _plan_numbered(plan, report_number, values, context)
 
 
-def _row_values(row: dict, context: Context) -> tuple[dict, int | None]:
-    """The row's model fields, checked as the form checks them; CellError or
-    ValidationError for the first problem."""
-    participant = _participant(row, context)
-    commitment = _commitment(row, context)
+class _Problems:
+    """The problems of one row, every one of them: a user who fixes the one shown should not
+    find the next on the following upload."""
+
+    def __init__(self):
+        self.found: list[list[str]] = []
+
+    def read(self, parse, *args):
+        """What `parse` reads from the row's cell, or None with its problem noted."""
+        try:
+            return parse(*args)
+        except CellError as error:
+            self.found.append([error.column, error.message])
+            return None
+
+
+def _row_values(row: dict, context: Context) -> tuple[dict, int | None, list[list[str]]]:
+    """The row's model fields, checked as the form checks them, its report number, and
+    every problem found ([column, message] pairs)."""
+    problems = _Problems()
     values = {
-        "participant": participant,
-        "commitment": commitment,
-        "status": _choice(row.get("Status"), "Status", ProgressReport.Status.choices),
-        "as_of": _date(row.get("As of"), "As of"),
+        "participant": problems.read(_participant, row, context),
+        "commitment": problems.read(_commitment, row, context),
+        "status": problems.read(
+            _choice, row.get("Status"), "Status", ProgressReport.Status.choices
+        ),
+        "as_of": problems.read(_date, row.get("As of"), "As of"),
         "narrative": normalised(text_of(row.get("Narrative"))),
         "source": normalised(text_of(row.get("Source"))),
         "evidence_links": link_lines(text_of(row.get("Evidence links"))),
-        "confidence": (
-            _choice(row.get("Confidence"), "Confidence", Confidence.choices)
-            if text_of(row.get("Confidence")).strip()
-            else Confidence.MEDIUM
-        ),
+        "confidence": problems.read(_confidence, row),
     }
-    report = ProgressReport(**values)
-    # The participant and the commitment were found above: no query per row to find them again.
-    report.clean_fields(exclude=["participant", "commitment"])
-    report.clean()
-    return values, _report_number(row.get(REPORT_NUMBER))
+    report_number = problems.read(_report_number, row.get(REPORT_NUMBER))
+    unread = {name for name, value in values.items() if value is None}
+    report = ProgressReport(**{name: value for name, value in values.items() if value is not None})
+    # The participant and the commitment were found above: no query per row to find them
+    # again. A cell that could not be read is not judged twice.
+    for check in (
+        lambda: report.clean_fields(exclude=["participant", "commitment", *unread]),
+        report.clean,
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            problems.found += _model_errors(error)
+    return values, report_number, problems.found
+
+
+def _confidence(row) -> str:
+    if not text_of(row.get("Confidence")).strip():
+        return Confidence.MEDIUM
+    return _choice(row.get("Confidence"), "Confidence", Confidence.choices)
 
 
 def _participant(row, context: Context) -> Participant:
@@ -502,9 +529,12 @@ def _plan_numbered(plan: RowPlan, number: int, values: dict, context: Context) -
             "both. Leave the report number empty to add a new report."
         )])  # fmt: skip
         return plan
-    changed = [
-        COLUMN_OF_FIELD[name] for name, old in report_values(report).items() if values[name] != old
-    ]
+    stored = report_values(report)
+    # A column the file leaves out (Source, Evidence links, Confidence) says nothing of its
+    # field: the correction keeps what the report says.
+    for heading in OPTIONAL_COLUMNS - context.columns:
+        values[FIELD_COLUMNS[heading]] = stored[FIELD_COLUMNS[heading]]
+    changed = [COLUMN_OF_FIELD[name] for name, old in stored.items() if values[name] != old]
     if not changed:
         plan.action, plan.note = "unchanged", f"Reads as report {number} does."
     elif report.replaced_by is not None:

@@ -10,6 +10,7 @@ README_PAGES = [
     ("anonymous", "/data/", "open-data"),
     ("anonymous", "/meetings/bali-2003/", "meeting-anonymous"),
     ("anonymous", "/commitments/17a/", "commitment-anonymous"),
+    ("anonymous", "/api/v1/docs/", "api-docs"),
     ("demo-secretariat", "/", "dashboard"),
     ("demo-secretariat", "/todo/", "todo"),
     ("demo-secretariat", "/matrix/", "matrix"),
@@ -20,6 +21,7 @@ README_PAGES = [
     ("demo-secretariat", "/commitments/17a/", "commitment"),
     ("demo-secretariat", "/reports/", "reports"),
     ("demo-secretariat", "/reports/{report}/", "report"),
+    ("demo-secretariat", "/reports/import/", "import"),
     ("demo-secretariat", "/comments/", "comment-queue"),
     ("demo-secretariat", "/meetings/", "meetings"),
     ("demo-secretariat", "/meetings/bali-2003/", "meeting"),
@@ -29,6 +31,7 @@ README_PAGES = [
     ("demo-secretariat", "/ministerial-review/print/", "ministerial-review-print"),
     ("demo-secretariat", "/handover/", "handover"),
     ("demo-secretariat", "/accounts/password_change/", "password-change"),
+    ("demo-secretariat", "/accounts/tokens/", "api-tokens"),
     ("demo-official-idn", "/my/", "workspace"),
     ("demo-official-idn", "/my/reports/new/?commitment=17a", "report-form"),
 ]

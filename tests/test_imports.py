@@ -240,6 +240,35 @@ def test_each_kind_of_bad_row_is_an_error_with_its_column_and_nothing_is_applied
     assert ReportImport.objects.get(pk=batch.pk).state == "previewed"
 
 
+def test_a_row_with_several_problems_lists_them_all(amir):
+    headings = [*HEADINGS, "Confidence", "Report number"]
+    rows = [["USA", "17a", "Done", "2001-01-01", "", "Very high", "abc"]]
+    _, batch = upload(amir, csv_bytes(rows, headings))
+    assert [column for column, _ in errors_of(batch)[2]] == [
+        "Status", "Confidence", "Report number", "Narrative", "Participant code", "As of"
+    ]  # fmt: skip
+    # A cell that cannot be read is not judged twice ("Done" is only "not one of").
+    assert len(errors_of(batch)[2]) == 6
+
+
+def test_a_correction_from_a_file_without_the_optional_columns_keeps_their_values(amir, indonesia):
+    original = make_report(
+        indonesia, "17a", source="Ministry of Law", confidence="high",
+        evidence_links="https://example.org/law",
+    )  # fmt: skip
+    headings = ["Report number", *HEADINGS]
+    rows = [[original.pk, "IDN", "17a", "Substantial", "2003-01-15", original.narrative]]
+    _, batch = upload(amir, csv_bytes(rows, headings))
+    assert outcomes(batch) == [(2, "correction", original.pk)]
+    assert batch.rows[0]["note"] == "Changes: Status."
+    amir.post(reverse("import_apply", args=[batch.pk]))
+    correction = original.corrections.get()
+    assert (correction.status, correction.source, correction.confidence) == (
+        "substantial", "Ministry of Law", "high"
+    )  # fmt: skip
+    assert correction.evidence_links == "https://example.org/law"
+
+
 def test_report_numbers_that_cannot_be_corrected_are_errors(amir, three_reports, siti):
     idn_17a, _, tha_17a = three_reports
     make_correction(original=idn_17a, user=User.objects.get(username="siti"), status="complete")
