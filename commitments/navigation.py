@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commitments.access import can_view_progress
-from commitments.permissions import is_secretariat, official_participant
+from commitments.permissions import is_secretariat, may_import, official_participant
 from commitments.todo import todo_count
 
 
@@ -90,7 +90,8 @@ def navigation(request, version) -> list[NavGroup]:
                 "My country", "workspace", count=todo_count(user, timezone.localdate(), version)
             )
         )
-        my_work.links.append(NavLink("Import reports", "import_upload", ("import_preview",)))
+        if may_import(user):  # not an observer's official: observers report nothing
+            my_work.links.append(NavLink("Import reports", "import_upload", ("import_preview",)))
     if user.is_staff:
         my_work.links.append(NavLink("Admin", "admin:index"))
     if my_work.links:

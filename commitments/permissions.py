@@ -182,6 +182,15 @@ def import_scope(user) -> Participant | None:
     return participant
 
 
+def may_import(user) -> bool:
+    """Whether import_scope lets the user in (the navigation's link follows it)."""
+    try:
+        import_scope(user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def import_for_user(user, pk) -> ReportImport:
     """An uploaded file, for whoever uploaded it (and may still import): 404 for anyone
     else, so that nobody learns of another's file."""

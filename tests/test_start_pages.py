@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from commitments.models import Comment, ExpertMeeting, Recommendation
+from commitments.models import Comment, ExpertMeeting, Official, Participant, Recommendation
 from commitments.services.comments import comment_add
 from commitments.todo import TODO_LIMIT
 from tests.conftest import count_queries, make_report, messages_of, page_html, page_text
@@ -62,8 +62,20 @@ def test_an_official_sees_the_country_and_no_secretariat_link(siti):
 
 def test_the_secretariat_sees_its_to_do_page_and_the_queue(amir):
     links = nav_links(amir.get("/"))
-    assert {"To do", "Comment queue", "Admin"} <= set(links)
+    assert {"To do", "Comment queue", "Import reports", "Admin"} <= set(links)
     assert "My country" not in links
+
+
+def test_an_observers_official_is_not_offered_the_import_that_would_refuse_them(
+    siti, client, django_user_model
+):
+    assert "Import reports" in nav_links(siti.get("/"))
+    observer = Participant.objects.get(iso3="USA")
+    user = django_user_model.objects.create_user("observer-official", password="x" * 16)
+    Official.objects.create(user=user, participant=observer)
+    client.force_login(user)
+    assert "Import reports" not in nav_links(client.get("/"))
+    assert client.get(reverse("import_upload")).status_code == 403
 
 
 def test_the_current_page_is_marked_in_the_navigation(siti):
