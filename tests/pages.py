@@ -10,7 +10,6 @@ README_PAGES = [
     ("anonymous", "/data/", "open-data"),
     ("anonymous", "/meetings/bali-2003/", "meeting-anonymous"),
     ("anonymous", "/commitments/17a/", "commitment-anonymous"),
-    ("anonymous", "/api/v1/docs/", "api-docs"),
     ("demo-secretariat", "/", "dashboard"),
     ("demo-secretariat", "/todo/", "todo"),
     ("demo-secretariat", "/matrix/", "matrix"),
