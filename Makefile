@@ -4,16 +4,18 @@
 UV := python3 -m uv
 HOST_PORT := 127.0.0.1:8000
 
-.PHONY: install run test system-packages lint format
+.PHONY: install run test run-packages system-packages lint format
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --locked
+	@# The catalogues under locale/ are compiled here, not committed compiled.
+	DEBUG=true $(UV) run python manage.py compilemessages --ignore .venv --verbosity 0
 
 # A developer's server: DEBUG on, so the development secret key and static serving apply;
 # the background worker (emails) beside it.
 run: export DEBUG = true
-run: install
+run: install run-packages
 	$(UV) run python manage.py migrate --noinput
 	$(UV) run python manage.py load_reference
 	$(UV) run python manage.py seed_demo --if-empty
@@ -22,13 +24,19 @@ run: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(UV) run python manage.py runserver $(HOST_PORT)
 
-# What the tests use from Debian, installed when missing (as root): Chromium for the browser
-# tests, poppler-utils to read the PDF's text back.
-DEBIAN_PACKAGES := chromium poppler-utils
-system-packages:
-	@missing=$$(for package in $(DEBIAN_PACKAGES); do \
+# Debian packages, installed when missing (as root): Noto CJK for the Chinese PDF (and
+# pages); for the tests also Chromium (browser tests) and poppler-utils (reads the PDF back).
+RUN_PACKAGES := fonts-noto-cjk
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils
+install_missing = missing=$$(for package in $(1); do \
 	  dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
 	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
+
+run-packages:
+	@$(call install_missing,$(RUN_PACKAGES))
+
+system-packages:
+	@$(call install_missing,$(TEST_PACKAGES))
 
 test: install system-packages
 	$(UV) run pytest

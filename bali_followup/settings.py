@@ -55,6 +55,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's LocaleMiddleware (the language menu's cookie, then the browser's languages),
+    # after the user is known: a logged-in user's own preference comes first.
+    "commitments.languages.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before any view (and CSRF's process_view) reads the request's data; after the user is
     # known, for the refusal's page.
@@ -160,6 +163,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The interface's languages, each named in itself for the language menu. English is the
+# source; the catalogues are under locale/ (compiled by `make install`).
+LANGUAGES = [
+    ("en", "English"),
+    ("id", "Bahasa Indonesia"),
+    ("fr", "Français"),
+    ("zh-hans", "简体中文"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -7,6 +7,7 @@ class CommitmentsConfig(AppConfig):
     verbose_name = "Follow-up tracker"
 
     def ready(self):
-        from commitments.caching import connect_signals
+        from commitments import caching, languages
 
-        connect_signals()
+        caching.connect_signals()
+        languages.connect_signals()

@@ -41,8 +41,15 @@ APP_LABEL = "commitments"
 # Written with the data they accompany, never shown on a cached page, or made from the data
 # (a prepared document changing the version would make itself out of date), or not data
 # until applied (an uploaded import: its reports, once applied, change the version); API
-# tokens are accounts' keys, not data any page shows.
-NOT_DATA = {"outgoingemail", "dataversion", "prepareddocument", "reportimport", "apitoken"}
+# tokens are accounts' keys, and preferences accounts' choices, not data any page shows.
+NOT_DATA = {
+    "outgoingemail",
+    "dataversion",
+    "prepareddocument",
+    "reportimport",
+    "apitoken",
+    "accountpreference",
+}
 
 
 def data_version() -> str:

@@ -6,6 +6,7 @@ stacked bar per row and a table with the same numbers as the text alternative.
 
 from dataclasses import dataclass
 
+from commitments.models import ProgressReport
 from commitments.status import NO_REPORT, NO_REPORT_LABEL, STATUS_ORDER
 
 # Fill colours match the .status-* classes of site.css.
@@ -18,7 +19,8 @@ STATUS_FILLS = {
     NO_REPORT: "#f5f7fa",
 }
 CHART_KEYS = [str(s) for s in STATUS_ORDER] + [NO_REPORT]
-LABELS = {**{str(s): s.label for s in STATUS_ORDER}, NO_REPORT: NO_REPORT_LABEL}
+# Lazy: each chart names the statuses in the language of the page it is drawn for.
+LABELS = {**dict(ProgressReport.Status.choices), NO_REPORT: NO_REPORT_LABEL}
 
 BAR_X = 170  # room for the row labels on the left
 BAR_WIDTH = 420

@@ -18,6 +18,9 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import QueryDict
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commitments import open_data
 from commitments.exports import (
@@ -30,7 +33,7 @@ from commitments.exports import (
 from commitments.ministers import compile_for_ministers
 from commitments.models import PreparedDocument
 
-REPORT_TITLE = "Results of the meetings of experts for Ministers"
+REPORT_TITLE = gettext_lazy("Results of the meetings of experts for Ministers")
 REPORT_TEMPLATE = "commitments/ministerial_review/report.html"
 PDF_FILENAME = "bali-followup-report-for-ministers-{:%Y-%m-%d}.pdf"
 # Relative links in the report (its stylesheet, its mark) resolve against this; the fetcher
@@ -49,7 +52,7 @@ def compile_report(as_of: datetime.date | None, today: datetime.date):
     report = compile_for_ministers(today, as_of=as_of, with_progress=True)
     if report is None:
         raise NothingToPrepare(
-            "No founding meeting is recorded, so there is nothing due for Ministers."
+            _("No founding meeting is recorded, so there is nothing due for Ministers.")
         )
     return report
 
@@ -64,10 +67,12 @@ def document_context(report, *, for_pdf: bool) -> dict:
 
 
 def ministers_pdf(parameters: dict) -> tuple[bytes, str]:
-    """The PDF and its file name, from {"as_of": "YYYY-MM-DD" or "", "today": "YYYY-MM-DD"}."""
+    """The PDF and its file name, from {"as_of": "YYYY-MM-DD" or "", "today": "YYYY-MM-DD",
+    "language": the language of the page that asked for it (English if none)}."""
     as_of = datetime.date.fromisoformat(parameters["as_of"]) if parameters["as_of"] else None
-    report = compile_report(as_of, datetime.date.fromisoformat(parameters["today"]))
-    html = render_to_string(REPORT_TEMPLATE, document_context(report, for_pdf=True))
+    with translation.override(parameters.get("language") or settings.LANGUAGE_CODE):
+        report = compile_report(as_of, datetime.date.fromisoformat(parameters["today"]))
+        html = render_to_string(REPORT_TEMPLATE, document_context(report, for_pdf=True))
     return render_pdf(html, base_url=BASE_URL), PDF_FILENAME.format(report.matrix_as_of)
 
 
@@ -125,7 +130,7 @@ def reports_export(export_format: str, parameters: dict, file) -> tuple[int, str
         query.setlist(name, values)
     reports = sorted_reports(query)
     if reports is None:
-        raise NothingToPrepare("These filters are not valid: go back to the reports page.")
+        raise NothingToPrepare(_("These filters are not valid: go back to the reports page."))
     download = reports_download(reports)
     download.rows = counted = Counted(download.rows)
     if export_format == "xlsx":
@@ -163,7 +168,7 @@ def open_data_file(kind: str, parameters: dict, file) -> tuple[int, str]:
         return rows, open_data.ZIP_FILENAME
     resource = open_data.resource_named("reports", progress_public)
     if resource is None:
-        raise NothingToPrepare("The progress reports are not published.")
+        raise NothingToPrepare(_("The progress reports are not published."))
     counter = [0]
     for chunk in open_data.csv_chunks(resource, open_data.counted(resource.values(True), counter)):
         file.write(chunk.encode())

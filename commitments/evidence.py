@@ -6,6 +6,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 
 # Detected kind (filetype's extension) -> the file-name extensions that may carry it.
 ACCEPTED_KINDS = {
@@ -34,8 +35,12 @@ def validate_evidence_file(upload) -> str:
     name = upload.name or "file"
     if upload.size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(
-            f"{name} is {filesizeformat(upload.size)}; files may be at most "
-            f"{filesizeformat(settings.EVIDENCE_MAX_BYTES)}."
+            gettext("%(name)s is %(size)s; files may be at most %(limit)s.")
+            % {
+                "name": name,
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES),
+            }
         )
     upload.seek(0)
     head = upload.read(HEAD_BYTES)
@@ -43,12 +48,18 @@ def validate_evidence_file(upload) -> str:
     kind = filetype.guess(head)
     if kind is None or kind.extension not in ACCEPTED_KINDS:
         raise ValidationError(
-            f"{name} is not a PDF, an Office document or an image (judged by its content)."
+            gettext(
+                "%(name)s is not a PDF, an Office document or an image (judged by its content)."
+            )
+            % {"name": name}
         )
     extension = PurePath(name).suffix.lower().lstrip(".")
     if extension not in ACCEPTED_KINDS[kind.extension]:
         raise ValidationError(
-            f"{name} holds a {kind.extension.upper()} file but its name says otherwise; "
-            "rename it to match its content."
+            gettext(
+                "%(name)s holds a %(kind)s file but its name says otherwise; rename it to match "
+                "its content."
+            )
+            % {"name": name, "kind": kind.extension.upper()}
         )
     return kind.mime

@@ -16,6 +16,7 @@ string cells, which Excel never evaluates, so it holds the text exactly as it is
 
 import csv
 import datetime
+import functools
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from pathlib import Path
 import xlsxwriter
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from commitments.filters import ReportFilter
@@ -58,8 +59,20 @@ def _same(value):
     return value
 
 
-STATUS_LABELS = dict(ProgressReport.Status.choices)
-CONFIDENCE_LABELS = dict(Confidence.choices)
+@functools.cache
+def english_labels(choices) -> dict[str, str]:
+    """A choice field's labels in English, whatever the page's language: the files are a
+    format (the import reads them back), like their column headings."""
+    with translation.override("en"):
+        return {value: str(label) for value, label in choices.choices}
+
+
+def _status_label(value) -> str:
+    return english_labels(ProgressReport.Status).get(value, value)
+
+
+def _confidence_label(value) -> str:
+    return english_labels(Confidence).get(value, value)
 
 
 def _report_url(pk) -> str:
@@ -77,10 +90,10 @@ TABLE_COLUMNS = {
     "participant": (("participant__short_name",), str, 22),
     # As on the page: "17a: Information and intelligence sharing".
     "commitment": (("commitment__code", "commitment__title"), commitment_text, 36),
-    "status": (("status",), lambda value: STATUS_LABELS.get(value, value), 14),
+    "status": (("status",), _status_label, 14),
     "as_of": (("as_of",), _same, 12),
     "submitted": (("submitted_at",), timezone.localdate, 12),
-    "confidence": (("confidence",), lambda value: CONFIDENCE_LABELS.get(value, value), 12),
+    "confidence": (("confidence",), _confidence_label, 12),
     "corrects": (("corrects_id",), _same, 10),
     # The view's annotation: the number of the submitted correction, or empty.
     "replaced_by": ((REPLACED_BY,), _same, 11),
@@ -97,12 +110,14 @@ EXTRA_COLUMNS = [
 
 
 def report_columns() -> list[ExportColumn]:
-    """The table's columns with its headings, in its order, then the extra columns."""
+    """The table's columns with its headings, in its order, then the extra columns. The
+    headings are in English whatever the page's language: the import reads them back."""
     columns = []
-    for name, column in ReportTable.base_columns.items():
-        # A KeyError here means a column was added to the table but not to the downloads.
-        fields, value, width = TABLE_COLUMNS[name]
-        columns.append(ExportColumn(str(column.verbose_name), fields, value, width))
+    with translation.override("en"):
+        for name, column in ReportTable.base_columns.items():
+            # A KeyError here means a column was added to the table but not to the downloads.
+            fields, value, width = TABLE_COLUMNS[name]
+            columns.append(ExportColumn(str(column.verbose_name), fields, value, width))
     return columns + EXTRA_COLUMNS
 
 
@@ -181,7 +196,7 @@ def matrix_download(matrix) -> Download:
                     row.participant.iso3,
                     commitment.code,
                     commitment.title,
-                    report.get_status_display() if report else "No report",
+                    _status_label(report.status) if report else "No report",
                     report.as_of if report else None,
                     report.pk if report else None,
                     _report_url(report.pk) if report else "",

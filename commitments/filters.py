@@ -3,11 +3,12 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from commitments.forms import DateInput
 from commitments.models import Commitment, Confidence, Participant, ProgressReport
 
-DATES_REVERSED_MESSAGE = "The “to” date is before the “from” date."
+DATES_REVERSED_MESSAGE = _("The “to” date is before the “from” date.")
 
 
 class ReportFilterForm(forms.Form):
@@ -42,16 +43,16 @@ class ParticipantCommitmentFilter(django_filters.FilterSet):
     """Reports of one participant, on one commitment, both by code."""
 
     participant = CodeChoiceFilter(
-        label="Participant",
+        label=_("Participant"),
         queryset=Participant.objects.tracked().order_by("short_name"),
         to_field_name="iso3",
-        empty_label="All",
+        empty_label=_("All"),
     )
     commitment = CodeChoiceFilter(
-        label="Commitment",
+        label=_("Commitment"),
         queryset=Commitment.objects.tracked().order_by("display_order", "code"),
         to_field_name="code",
-        empty_label="All",
+        empty_label=_("All"),
     )
 
     class Meta:
@@ -64,9 +65,9 @@ class CommentQueueFilter(ParticipantCommitmentFilter):
 
     DEFAULT = {"acknowledged": "no"}
     acknowledged = django_filters.ChoiceFilter(
-        label="Acknowledged",
-        choices=[("no", "Not yet acknowledged"), ("yes", "Acknowledged")],
-        empty_label="All",
+        label=_("Acknowledged"),
+        choices=[("no", _("Not yet acknowledged")), ("yes", _("Acknowledged"))],
+        empty_label=_("All"),
         method="by_acknowledgement",
     )
 
@@ -90,28 +91,28 @@ class ReportFilter(ParticipantCommitmentFilter):
     DateFromToRangeFilter so that each date input has a label of its own."""
 
     q = django_filters.CharFilter(
-        label="Search",
+        label=_("Search"),
         method="search",
-        help_text="Words in the narrative, the source or the participant's name.",
+        help_text=_("Words in the narrative, the source or the participant's name."),
     )
     status = django_filters.ChoiceFilter(
-        label="Status", choices=ProgressReport.Status.choices, empty_label="All"
+        label=_("Status"), choices=ProgressReport.Status.choices, empty_label=_("All")
     )
     confidence = django_filters.ChoiceFilter(
-        label="Confidence", choices=Confidence.choices, empty_label="All"
+        label=_("Confidence"), choices=Confidence.choices, empty_label=_("All")
     )
     as_of_after = django_filters.DateFilter(
-        field_name="as_of", lookup_expr="gte", label="As of, from", widget=DateInput
+        field_name="as_of", lookup_expr="gte", label=_("As of, from"), widget=DateInput
     )
     as_of_before = django_filters.DateFilter(
-        field_name="as_of", lookup_expr="lte", label="As of, to", widget=DateInput
+        field_name="as_of", lookup_expr="lte", label=_("As of, to"), widget=DateInput
     )
     # A checkbox: ticked, ?current=on; unticked, nothing sent and every report shown.
     current = django_filters.BooleanFilter(
-        label="Only reports not replaced by a correction",
+        label=_("Only reports not replaced by a correction"),
         method="only_current",
         widget=forms.CheckboxInput,
-        help_text="Leaves out each report that a submitted correction has replaced.",
+        help_text=_("Leaves out each report that a submitted correction has replaced."),
     )
 
     class Meta:

@@ -13,6 +13,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from commitments import handover_register
 from commitments.evidence import ACCEPT_ATTRIBUTE, validate_evidence_file
@@ -29,7 +31,8 @@ from commitments.services import recommendations as moves
 from commitments.services.participation import NAMES_MAX_LENGTH
 from commitments.templatetags.followup import date_range
 
-DATE_INVALID_MESSAGE = "Enter the date as YYYY-MM-DD, for example 2003-04-30."
+DATE_INVALID_MESSAGE = _("Enter the date as YYYY-MM-DD, for example 2003-04-30.")
+DATE_EXAMPLE_MESSAGE = _("Enter a date as YYYY-MM-DD, for example 2003-02-28.")
 
 
 class DateInput(forms.DateInput):
@@ -69,10 +72,12 @@ class MultipleFileField(forms.FileField):
 
 def evidence_limits() -> str:
     """The limits, as the form states them, from the settings that enforce them."""
-    return (
-        f"PDF, Office documents or images, at most {filesizeformat(settings.EVIDENCE_MAX_BYTES)} "
-        f"each and {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files at a time."
-    )
+    count = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    return ngettext(
+        "PDF, Office documents or images, at most %(size)s each and %(count)s file at a time.",
+        "PDF, Office documents or images, at most %(size)s each and %(count)s files at a time.",
+        count,
+    ) % {"size": filesizeformat(settings.EVIDENCE_MAX_BYTES), "count": count}
 
 
 class ReportForm(forms.ModelForm):
@@ -81,7 +86,7 @@ class ReportForm(forms.ModelForm):
 
     evidence_files = MultipleFileField(
         required=False,
-        label="Evidence files",
+        label=_("Evidence files"),
         help_text=lazy(evidence_limits, str)(),
     )
     # Made when a form for a new report is opened: posting the same form twice makes one report.
@@ -90,7 +95,7 @@ class ReportForm(forms.ModelForm):
     version = forms.IntegerField(
         widget=forms.HiddenInput,
         required=False,
-        error_messages={"required": "The page was out of date: reload it and try again."},
+        error_messages={"required": _("The page was out of date: reload it and try again.")},
     )
 
     class Meta:
@@ -101,16 +106,25 @@ class ReportForm(forms.ModelForm):
             "narrative": forms.Textarea(attrs={"rows": 8, "maxlength": 10_000}),
             "evidence_links": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"as_of": "The date this report speaks for"}
+        # The model's fields have no verbose names of their own (they would need a migration):
+        # the form names each, in the words Django would derive from the field's name.
+        labels = {
+            "status": _("Status"),
+            "as_of": _("The date this report speaks for"),
+            "narrative": _("Narrative"),
+            "evidence_links": _("Evidence links"),
+            "source": _("Source"),
+            "confidence": _("Confidence"),
+        }
         help_texts = {
-            "as_of": "Not in the future, and not before 26 February 2002.",
-            "narrative": "What has been done, in your own words (at most 10,000 characters).",
-            "evidence_links": "Web addresses of laws, agreements or reports, one per line.",
-            "source": "Who or what the information comes from, e.g. the ministry.",
+            "as_of": _("Not in the future, and not before 26 February 2002."),
+            "narrative": _("What has been done, in your own words (at most 10,000 characters)."),
+            "evidence_links": _("Web addresses of laws, agreements or reports, one per line."),
+            "source": _("Who or what the information comes from, e.g. the ministry."),
         }
         error_messages = {
-            "narrative": {"required": "Describe the progress: the narrative is required."},
-            "as_of": {"invalid": "Enter the date as YYYY-MM-DD, for example 2003-02-28."},
+            "narrative": {"required": _("Describe the progress: the narrative is required.")},
+            "as_of": {"invalid": _("Enter the date as YYYY-MM-DD, for example 2003-02-28.")},
         }
 
     def __init__(self, *args, **kwargs):
@@ -141,9 +155,9 @@ class CommentForm(forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["kind", "body"]
-        labels = {"body": "Comment"}
+        labels = {"kind": _("Kind"), "body": _("Comment")}
         widgets = {"body": forms.Textarea(attrs={"rows": 4, "maxlength": 5000})}
-        error_messages = {"body": {"required": "Write the comment before sending it."}}
+        error_messages = {"body": {"required": _("Write the comment before sending it.")}}
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,10 +174,10 @@ class CommentForm(forms.ModelForm):
 
 class AsOfForm(forms.Form):
     as_of = forms.DateField(
-        label="As of",
+        label=_("As of"),
         required=False,
         widget=DateInput,
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD, for example 2003-02-28."},
+        error_messages={"invalid": DATE_EXAMPLE_MESSAGE},
     )
 
     def clean_as_of(self):
@@ -174,11 +188,11 @@ def check_matrix_date(day):
     """A date the matrix can be shown for: from the conference to today."""
     if day and day < EARLIEST_AS_OF:
         raise forms.ValidationError(
-            f"Choose a date on or after {date_format(EARLIEST_AS_OF)}, when the Bali "
-            "conference opened."
+            gettext("Choose a date on or after %(date)s, when the Bali conference opened.")
+            % {"date": date_format(EARLIEST_AS_OF)}
         )
     if day and day > timezone.localdate():
-        raise forms.ValidationError("Choose a date that is not in the future.")
+        raise forms.ValidationError(gettext("Choose a date that is not in the future."))
     return day
 
 
@@ -186,11 +200,11 @@ class MatrixForm(AsOfForm):
     """The matrix's dates: the one it is shown for, and an earlier one to compare with."""
 
     compare = forms.DateField(
-        label="Compare with",
+        label=_("Compare with"),
         required=False,
         widget=DateInput,
-        help_text="An earlier date: the page lists the cells whose status moved since then.",
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD, for example 2003-02-28."},
+        help_text=_("An earlier date: the page lists the cells whose status moved since then."),
+        error_messages={"invalid": DATE_EXAMPLE_MESSAGE},
     )
 
     def clean_compare(self):
@@ -203,7 +217,8 @@ class MatrixForm(AsOfForm):
         if compare and compare >= as_of:
             self.add_error(
                 "compare",
-                f"Choose a date before {date_format(as_of)}, the date the matrix is shown for.",
+                gettext("Choose a date before %(date)s, the date the matrix is shown for.")
+                % {"date": date_format(as_of)},
             )
         return cleaned
 
@@ -223,14 +238,16 @@ def names_field(label, help_text, rows):
 
 class VolunteerForm(forms.Form):
     expert_names = names_field(
-        "Named expert officials (optional)", "One per line, with their positions if you wish.", 3
+        _("Named expert officials (optional)"),
+        _("One per line, with their positions if you wish."),
+        3,
     )
 
 
 class AttendanceForm(forms.Form):
     delegates = names_field(
-        "Delegates, one per line",
-        "Leave empty if your delegation attended but you cannot name it.",
+        _("Delegates, one per line"),
+        _("Leave empty if your delegation attended but you cannot name it."),
         4,
     )
 
@@ -240,12 +257,14 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, auto_id="attendance-%s", **kwargs)
         field = self.fields["delegates"]
         if participant is not None:
-            field.label = f"Delegates of {participant.short_name}, one per line"
+            field.label = gettext("Delegates of %(participant)s, one per line") % {
+                "participant": participant.short_name
+            }
         if attendance is not None:
-            field.help_text = (
-                f"{participant.short_name} is recorded as attending; change the names if they "
-                "are wrong (the earlier ones stay in the history)."
-            )
+            field.help_text = gettext(
+                "%(participant)s is recorded as attending; change the names if they are wrong "
+                "(the earlier ones stay in the history)."
+            ) % {"participant": participant.short_name}
 
 
 # The secretariat's moves of a recommendation ----------------------------------------------------
@@ -257,7 +276,7 @@ def move_date_field(label, required=True, help_text=""):
         required=required,
         help_text=help_text,
         widget=DateInput,
-        error_messages={"required": "Give the date.", "invalid": DATE_INVALID_MESSAGE},
+        error_messages={"required": _("Give the date."), "invalid": DATE_INVALID_MESSAGE},
     )
 
 
@@ -312,7 +331,7 @@ class MoveForm(forms.Form):
     summary = ""
     submit_label = ""
     note = forms.CharField(
-        label="Note (optional)",
+        label=_("Note (optional)"),
         required=False,
         max_length=NAMES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": NAMES_MAX_LENGTH}),
@@ -340,28 +359,28 @@ class MoveForm(forms.Form):
 
 
 class SubmitForm(MoveForm):
-    move, summary, submit_label = moves.SUBMIT, "Submit to Ministers", "Submit"
+    move, summary, submit_label = moves.SUBMIT, _("Submit to Ministers"), _("Submit")
     # Any ministerial meeting is accepted: the service says why a senior officials' one, or
     # one that ended before the recommendation was made, will not do. The page offers only
     # those it can go to.
     meeting = MinisterialMeetingChoice(
-        label="Ministerial meeting",
+        label=_("Ministerial meeting"),
         queryset=MinisterialMeeting.objects.all(),
         empty_label=None,
         error_messages={
-            "required": "Choose the ministerial meeting.",
-            "invalid_choice": "Choose a ministerial meeting from the list.",
+            "required": _("Choose the ministerial meeting."),
+            "invalid_choice": _("Choose a ministerial meeting from the list."),
         },
     )
     on = move_date_field(
-        "Date of the submission", required=False, help_text="Blank: the meeting's first day."
+        _("Date of the submission"), required=False, help_text=_("Blank: the meeting's first day.")
     )
 
     def offer(self, recommendation, options):
         field = self.fields["meeting"]
         offer_only(field, options.ministerial_meetings)
         if not options.ministerial_meetings:
-            field.help_text = (
+            field.help_text = gettext(
                 "No ministerial meeting after this one is recorded: add it in the admin first."
             )
 
@@ -369,47 +388,57 @@ class SubmitForm(MoveForm):
         return recommendation.meeting.start_date
 
     def done(self):
-        return f"submitted to {self.cleaned_data['meeting']}"
+        # Translators: what was done, completing “Recommendation 3 was …”.
+        return pgettext(
+            "a recommendation was …",
+            "submitted to %(meeting)s",
+        ) % {"meeting": self.cleaned_data["meeting"]}
 
 
 class ConsiderForm(MoveForm):
-    move, summary, submit_label = moves.CONSIDER, "Record what Ministers did", "Record the outcome"
+    move, summary, submit_label = (
+        moves.CONSIDER, _("Record what Ministers did"), _("Record the outcome")
+    )  # fmt: skip
     outcome = forms.ChoiceField(
-        label="Outcome",
+        label=_("Outcome"),
         choices=Recommendation.Outcome.choices,
         error_messages={
-            "required": "Choose what Ministers did: endorsed, noted or not adopted.",
-            "invalid_choice": "Choose what Ministers did: endorsed, noted or not adopted.",
+            "required": _("Choose what Ministers did: endorsed, noted or not adopted."),
+            "invalid_choice": _("Choose what Ministers did: endorsed, noted or not adopted."),
         },
     )
-    on = move_date_field("Date Ministers considered it")
+    on = move_date_field(_("Date Ministers considered it"))
 
     def earliest(self, recommendation, options):
         return recommendation.submitted_on
 
     def done(self):
-        outcome = Recommendation.Outcome(self.cleaned_data["outcome"]).label.lower()
-        return f"recorded as {outcome} by Ministers"
+        outcome = self.cleaned_data["outcome"]
+        if outcome == Recommendation.Outcome.ENDORSED:
+            return pgettext("a recommendation was …", "recorded as endorsed by Ministers")
+        if outcome == Recommendation.Outcome.NOTED:
+            return pgettext("a recommendation was …", "recorded as noted by Ministers")
+        return pgettext("a recommendation was …", "recorded as not adopted by Ministers")
 
 
 class CloseForm(MoveForm):
-    move, summary, submit_label = moves.CLOSE, "Close as implemented", "Close"
-    on = move_date_field("Date of implementation")
+    move, summary, submit_label = moves.CLOSE, _("Close as implemented"), _("Close")
+    on = move_date_field(_("Date of implementation"))
 
     def earliest(self, recommendation, options):
         return recommendation.considered_on
 
     def done(self):
-        return "closed as implemented"
+        return pgettext("a recommendation was …", "closed as implemented")
 
 
 def mechanism_field(**kwargs):
     return MechanismChoice(
-        label="Mechanism",
+        label=_("Mechanism"),
         queryset=Mechanism.objects.order_by("short_name"),
         error_messages={
-            "required": "Choose the mechanism it is passed on to.",
-            "invalid_choice": "Choose one of the existing mechanisms in the list.",
+            "required": _("Choose the mechanism it is passed on to."),
+            "invalid_choice": _("Choose one of the existing mechanisms in the list."),
         },
         **kwargs,
     )
@@ -417,11 +446,11 @@ def mechanism_field(**kwargs):
 
 class HandOverForm(MoveForm):
     move, summary, submit_label = (
-        moves.HAND_OVER, "Hand over to an existing mechanism", "Hand over"
+        moves.HAND_OVER, _("Hand over to an existing mechanism"), _("Hand over")
     )  # fmt: skip
     mechanism = mechanism_field(empty_label=None)
     on = move_date_field(
-        "Date of the handover", help_text="After the 12-month period (paragraph 25)."
+        _("Date of the handover"), help_text=_("After the 12-month period (paragraph 25).")
     )
 
     def offer(self, recommendation, options):
@@ -432,7 +461,10 @@ class HandOverForm(MoveForm):
         return max(filter(None, [made, options.earliest_handover]), default=None)
 
     def done(self):
-        return f"handed over to {self.cleaned_data['mechanism']}"
+        return pgettext(
+            "a recommendation was …",
+            "handed over to %(mechanism)s",
+        ) % {"mechanism": self.cleaned_data["mechanism"]}
 
 
 MOVE_FORMS = {form.move: form for form in (SubmitForm, ConsiderForm, CloseForm, HandOverForm)}
@@ -450,17 +482,17 @@ class HandoverForm(forms.Form):
         max_length=100,
         error_messages={"required": handover_register.BAD_ITEM_MESSAGE},
     )
-    mechanism = mechanism_field(to_field_name="slug", empty_label="Choose a mechanism")
+    mechanism = mechanism_field(to_field_name="slug", empty_label=_("Choose a mechanism"))
     passed_on = forms.DateField(
-        label="Date passed on",
+        label=_("Date passed on"),
         widget=DateInput,
         error_messages={
-            "required": "Enter the date the item was passed on.",
-            "invalid": "Enter the date as YYYY-MM-DD, for example 2003-05-15.",
+            "required": _("Enter the date the item was passed on."),
+            "invalid": _("Enter the date as YYYY-MM-DD, for example 2003-05-15."),
         },
     )
     note = forms.CharField(
-        label="Note (optional)",
+        label=_("Note (optional)"),
         required=False,
         max_length=NAMES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": NAMES_MAX_LENGTH}),
@@ -481,9 +513,9 @@ class HandoverForm(forms.Form):
             ]
             date_limits(self.fields["passed_on"], earliest=earliest, latest=today)
             if earliest:
-                self.fields[
-                    "passed_on"
-                ].help_text = f"From {date_format(earliest)} (after the 12-month period) to today."
+                self.fields["passed_on"].help_text = gettext(
+                    "From %(date)s (after the 12-month period) to today."
+                ) % {"date": date_format(earliest)}
 
     def clean_item(self):
         item = handover_register.find_item(self.cleaned_data["item"])
@@ -499,32 +531,45 @@ def error_sentences(form) -> str:
 
 def import_limits() -> str:
     """The limits of an import, as the page states them, from the settings that enforce them."""
-    return (
-        f"A .csv or .xlsx file of at most {filesizeformat(settings.IMPORT_MAX_BYTES)} and "
-        f"{number_format(settings.IMPORT_MAX_ROWS, force_grouping=True)} rows."
-    )
+    rows = settings.IMPORT_MAX_ROWS
+    return ngettext(
+        "A .csv or .xlsx file of at most %(size)s and %(rows)s row.",
+        "A .csv or .xlsx file of at most %(size)s and %(rows)s rows.",
+        rows,
+    ) % {
+        "size": filesizeformat(settings.IMPORT_MAX_BYTES),
+        "rows": number_format(rows, force_grouping=True),
+    }
 
 
 class ImportForm(forms.Form):
     """The file to import; its rows are read by `commitments.imports`, not by the form."""
 
     import_file = forms.FileField(
-        label="File of reports",
+        label=_("File of reports"),
         help_text=lazy(import_limits, str)(),
-        error_messages={"required": "Choose a file to upload.", "empty": "The file is empty."},
+        error_messages={
+            "required": _("Choose a file to upload."),
+            "empty": _("The file is empty."),
+        },
     )
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}; an import takes at most "
-                f"{filesizeformat(settings.IMPORT_MAX_BYTES)}. Split it into smaller files and "
-                "import each; nothing was read."
+                gettext(
+                    "The file is %(size)s; an import takes at most %(limit)s. Split it into "
+                    "smaller files and import each; nothing was read."
+                )
+                % {
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.IMPORT_MAX_BYTES),
+                }
             )
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(
-                "Upload a .csv or .xlsx file, in the columns of the reports download."
+                gettext("Upload a .csv or .xlsx file, in the columns of the reports download.")
             )
         return upload
 
@@ -534,11 +579,26 @@ class ApiTokenForm(forms.Form):
     commitments.services.tokens)."""
 
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=TOKEN_NAME_MAX_LENGTH,
-        help_text="What the token is for, so that you know which to revoke: “Monthly export”.",
-        error_messages={"required": "Give the token a name."},
+        help_text=_("What the token is for, so that you know which to revoke: “Monthly export”."),
+        error_messages={"required": _("Give the token a name.")},
     )
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()
+
+
+class LanguagePreferenceForm(forms.Form):
+    """The account page's language: one of the interface's, or none (the menu's or the
+    browser's choice)."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[
+            ("", _("No preference: the language menu's or your browser's")),
+            *settings.LANGUAGES,
+        ],
+        help_text=_("The pages once you log in, and the emails the tracker sends you."),
+    )

@@ -23,6 +23,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commitments.models import (
     Commitment,
@@ -184,18 +186,22 @@ def handover_register(today: datetime.date) -> Register:
 
 def commitment_not_done_count(commitment: Commitment, today: datetime.date) -> int:
     """On how many tracked participants `commitment` is not done on `today`."""
-    [(_, counts)] = status_matrix(as_of=today, commitments=[commitment]).counts_by_commitment()
+    [(_commitment, counts)] = status_matrix(
+        as_of=today, commitments=[commitment]
+    ).counts_by_commitment()
     return sum(not_done(counts).values())
 
 
 # Naming an item in a form -----------------------------------------------------------------------
 
-BAD_ITEM_MESSAGE = "Choose a recommendation or a commitment from the register."
+# Marked for translation, kept as the English text (tests and forms compare with it): translate
+# it where it is used, with gettext(BAD_ITEM_MESSAGE) or gettext_lazy(BAD_ITEM_MESSAGE).
+BAD_ITEM_MESSAGE = gettext_noop("Choose a recommendation or a commitment from the register.")
 
 
 def find_item(value: str) -> Recommendation | Commitment | None:
     """The item a form names as `recommendation:<id>` or `commitment:<code>`, or None."""
-    kind, _, ident = (value or "").partition(":")
+    kind, _colon, ident = (value or "").partition(":")
     # ASCII digits only: "²" is a digit to isdigit(), not to int().
     if kind == "recommendation" and ident.isascii() and ident.isdigit():
         return Recommendation.objects.filter(pk=int(ident)).first()
@@ -205,6 +211,11 @@ def find_item(value: str) -> Recommendation | Commitment | None:
 
 
 def item_label(item) -> str:
+    """The item as a message names it ("Recommendation 1 of ...", "Commitment 17a (...)")."""
     if isinstance(item, Recommendation):
-        return f"{item.label} of {item.meeting}"
-    return f"Commitment {item.code} ({item.title})"
+        # Translators: a recommendation ("Recommendation 1") and the expert meeting that made it.
+        return _("%(recommendation)s of %(meeting)s") % {
+            "recommendation": item.label,
+            "meeting": item.meeting,
+        }
+    return _("Commitment %(code)s (%(title)s)") % {"code": item.code, "title": item.title}

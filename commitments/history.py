@@ -2,7 +2,11 @@
 (who did what, when, and which fields changed), from the rows django-simple-history keeps for
 the report and for its evidence files."""
 
+import re
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from commitments.models import EvidenceFile, ProgressReport
 
@@ -15,7 +19,10 @@ def record_as(instance, user) -> None:
     instance._history_user = user
 
 
-SUBMITTED_ACTION = "Submitted the report"
+SUBMITTED_ACTION = _("Submitted the report")
+# The history_change_reason the import service stores (commitments.services.imports), in
+# English: it is data, and only its parts are shown, in the reader's language.
+IMPORTED_REASON = re.compile(r"Imported from (?P<file>.*) \(import (?P<number>\d+)\)", re.DOTALL)
 # Bookkeeping fields that change with every save and say nothing to a reader.
 QUIET_FIELDS = {"updated_at", "version", "submitted_at", "submitted_by", "created_at", "state"}
 # What a correction can change in the report it corrects.
@@ -39,7 +46,24 @@ class HistoryEntry:
     changes: list = field(default_factory=list)
 
 
+# How the history names the fields a reader may see change: the words Django derives from
+# the fields' names (they have no verbose names of their own, which would need a migration).
+FIELD_LABELS = {
+    "participant": _("Participant"),
+    "commitment": _("Commitment"),
+    "status": _("Status"),
+    "as_of": _("As of"),
+    "narrative": _("Narrative"),
+    "evidence_links": _("Evidence links"),
+    "source": _("Source"),
+    "confidence": _("Confidence"),
+    "corrects": _("Corrects"),
+}
+
+
 def _label(name) -> str:
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
     return str(ProgressReport._meta.get_field(name).verbose_name).capitalize()
 
 
@@ -68,9 +92,9 @@ def _submission(report, record) -> HistoryEntry:
     one step (the demonstration data, an import, the admin) has no user on its history row:
     its author and date come from the report itself."""
     action = (
-        f"Submitted the correction of report #{report.corrects_id}"
+        gettext("Submitted the correction of report #%(number)s") % {"number": report.corrects_id}
         if report.corrects_id
-        else SUBMITTED_ACTION
+        else str(SUBMITTED_ACTION)
     )
     who = record.history_user or report.submitted_by or report.created_by
     return HistoryEntry(report.submitted_at or record.history_date, who,
@@ -80,21 +104,46 @@ def _submission(report, record) -> HistoryEntry:
 def _with_reason(action: str, record) -> str:
     """The action, with the file it was imported from ("imported from a.csv (import 3)")."""
     reason = record.history_change_reason or ""
-    return f"{action} (i{reason[1:]})" if reason.startswith("Imported from") else action
+    if not reason.startswith("Imported from"):
+        return action
+    if imported := IMPORTED_REASON.fullmatch(reason):
+        # Translators: a step of a report's history, and the file it was imported from:
+        # “Created the draft (imported from reports.csv (import 3))”.
+        return gettext("%(action)s (imported from %(file)s (import %(number)s))") % {
+            "action": action,
+            **imported.groupdict(),
+        }
+    return f"{action} (i{reason[1:]})"
 
 
 def _draft_entry(record, previous) -> HistoryEntry | None:
     """A step of the drafting, or None for a save that changed nothing a reader would see."""
     if record.history_type == "+":
-        action = "Created the correction as a draft" if record.corrects_id else "Created the draft"
+        action = (
+            gettext("Created the correction as a draft")
+            if record.corrects_id
+            else gettext("Created the draft")
+        )
         return HistoryEntry(record.history_date, record.history_user, _with_reason(action, record))
     if record.history_type == "-":
-        return HistoryEntry(record.history_date, record.history_user, "Deleted the draft")
+        return HistoryEntry(record.history_date, record.history_user, gettext("Deleted the draft"))
     delta = record.diff_against(previous, excluded_fields=QUIET_FIELDS)
     if not delta.changes:
         return None
     changes = [Change(_label(change.field)) for change in delta.changes]
-    return HistoryEntry(record.history_date, record.history_user, "Edited the draft", changes)
+    return HistoryEntry(
+        record.history_date, record.history_user, gettext("Edited the draft"), changes
+    )
+
+
+def _file_action(record) -> str:
+    """What a history row of an evidence file says was done to it."""
+    name = {"name": record.original_name}
+    if record.history_type == "+":
+        return gettext("Attached the file %(name)s") % name
+    if record.history_type == "-":
+        return gettext("Removed the file %(name)s") % name
+    return gettext("Changed the file %(name)s") % name
 
 
 def report_history(report) -> list[HistoryEntry]:
@@ -114,11 +163,6 @@ def report_history(report) -> list[HistoryEntry]:
         previous = record
     file_records = EvidenceFile.history.filter(report_id=report.pk).select_related("history_user")
     for record in file_records:
-        verb = {"+": "Attached", "-": "Removed", "~": "Changed"}[record.history_type]
-        entries.append(
-            HistoryEntry(
-                record.history_date, record.history_user, f"{verb} the file {record.original_name}"
-            )
-        )
+        entries.append(HistoryEntry(record.history_date, record.history_user, _file_action(record)))
     entries.sort(key=lambda entry: entry.when)
     return entries

@@ -25,12 +25,18 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from commitments.exports import FORMULA_PREFIXES, report_columns
 from commitments.models import Commitment, Confidence, Participant, ProgressReport
 from commitments.permissions import import_scope
 
+# The headings are the file format (the reports export's, read back here): in English in every
+# language, like the export's. The messages in the rows and the errors file's message column
+# are in the language of the page that made the preview.
 IMPORT_ERROR_HEADING = "Import error"
 
 # The columns a row is read from, by the export's heading, and the model field each fills.
@@ -79,11 +85,11 @@ def read_table(name: str, content: bytes) -> Table:
     elif name.lower().endswith(".csv"):
         lines = _csv_lines(content)
     else:
-        raise FileProblem("Upload a .csv or .xlsx file, in the columns of the reports download.")
+        raise FileProblem(_("Upload a .csv or .xlsx file, in the columns of the reports download."))
     try:
         headings = [_heading(cell) for cell in next(lines)]
     except StopIteration:
-        raise FileProblem("The file is empty: it has no heading row.") from None
+        raise FileProblem(_("The file is empty: it has no heading row.")) from None
     while headings and not headings[-1]:
         headings.pop()
     rows = []
@@ -93,9 +99,11 @@ def read_table(name: str, content: bytes) -> Table:
             if len(rows) > settings.IMPORT_MAX_ROWS:
                 most = number_format(settings.IMPORT_MAX_ROWS, force_grouping=True)
                 raise FileProblem(
-                    f"The file has more than {most} rows, "
-                    "the most one import takes. Split it into files of fewer rows and "
-                    "import each; nothing was read."
+                    _(
+                        "The file has more than %(most)s rows, the most one import takes. "
+                        "Split it into files of fewer rows and import each; nothing was read."
+                    )
+                    % {"most": most}
                 )
     return Table(headings, rows)
 
@@ -113,8 +121,10 @@ def _csv_lines(content: bytes) -> Iterator[list]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileProblem(
-            "The file is not UTF-8 text. In Excel, save it as \u201cCSV UTF-8\u201d, or "
-            "upload the Excel workbook itself."
+            _(
+                "The file is not UTF-8 text. In Excel, save it as “CSV UTF-8”, or "
+                "upload the Excel workbook itself."
+            )
         ) from None
     first_line = text.split("\n", 1)[0]
     # Excel writes semicolons where the decimal separator is a comma; the heading row tells.
@@ -122,7 +132,9 @@ def _csv_lines(content: bytes) -> Iterator[list]:
     try:
         yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     except csv.Error as error:
-        raise FileProblem(f"The file is not a readable CSV file ({error}).") from None
+        raise FileProblem(
+            _("The file is not a readable CSV file (%(error)s).") % {"error": error}
+        ) from None
 
 
 def _xlsx_lines(content: bytes) -> Iterator[list]:
@@ -133,8 +145,10 @@ def _xlsx_lines(content: bytes) -> Iterator[list]:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds, all meaning "not a workbook we can read"
         raise FileProblem(
-            "The file is not an Excel workbook that can be read (.xlsx). Save it again from "
-            "your spreadsheet program as an Excel workbook, or as CSV UTF-8."
+            _(
+                "The file is not an Excel workbook that can be read (.xlsx). Save it again "
+                "from your spreadsheet program as an Excel workbook, or as CSV UTF-8."
+            )
         ) from None
     try:
         yield from workbook.worksheets[0].iter_rows(values_only=True)
@@ -151,24 +165,33 @@ def check_headings(headings: list[str]) -> dict[str, int]:
     for index, raw in enumerate(headings):
         heading = by_lower.get(raw.lower())
         if heading is None:
-            unknown.append(raw or f"(column {index + 1} has no heading)")
+            unknown.append(raw or _("(column %(number)d has no heading)") % {"number": index + 1})
         elif heading in positions:
-            raise FileProblem(f"The column \u201c{heading}\u201d appears twice.")
+            raise FileProblem(_("The column “%(heading)s” appears twice.") % {"heading": heading})
         else:
             positions[heading] = index
     if missing := [heading for heading in REQUIRED_COLUMNS if heading not in positions]:
         raise FileProblem(
-            "The file lacks the column(s) "
-            + ", ".join(f"\u201c{h}\u201d" for h in missing)
-            + ". Start from the blank template or from a download of the reports."
+            _(
+                "The file lacks the column(s) %(columns)s. Start from the blank template or "
+                "from a download of the reports."
+            )
+            % {"columns": quoted_list(missing)}
         )
     if unknown:
         raise FileProblem(
-            "The file has column(s) the import does not know: "
-            + ", ".join(f"\u201c{h}\u201d" for h in unknown)
-            + ". Use the columns of the blank template (other columns cannot be imported)."
+            _(
+                "The file has column(s) the import does not know: %(columns)s. Use the "
+                "columns of the blank template (other columns cannot be imported)."
+            )
+            % {"columns": quoted_list(unknown)}
         )
     return {heading: index for heading, index in positions.items() if heading in READ_COLUMNS}
+
+
+def quoted_list(headings: list[str]) -> str:
+    """“Status”, “As of”: headings as a message lists them."""
+    return ", ".join(f"“{h}”" for h in headings)
 
 
 # Cells --------------------------------------------------------------------------------
@@ -216,18 +239,25 @@ def _date(cell, column: str) -> datetime.date:
     except ValueError:
         raise CellError(
             column,
-            f"\u201c{text}\u201d is not a date: write it as YYYY-MM-DD, for example 2003-02-28.",
+            _("“%(text)s” is not a date: write it as YYYY-MM-DD, for example 2003-02-28.")
+            % {"text": text},
         ) from None
 
 
 def _choice(cell, column: str, choices) -> str:
-    """A status or confidence level by its label ("Substantial") or its stored value."""
+    """A status or confidence level by its label ("Substantial") or its stored value. The
+    label in English, as the download writes it, or in the language of the page."""
     text = text_of(cell).strip().lower()
-    for value, label in choices:
-        if text in (value, str(label).lower()):
+    with translation.override(settings.LANGUAGE_CODE):
+        source_labels = [str(label) for _value, label in choices]
+    for (value, label), source_label in zip(choices, source_labels, strict=True):
+        if text in (value, source_label.lower(), str(label).lower()):
             return value
-    allowed = ", ".join(str(label) for _, label in choices)
-    raise CellError(column, f"\u201c{text_of(cell)}\u201d is not one of: {allowed}.")
+    raise CellError(
+        column,
+        _("“%(text)s” is not one of: %(allowed)s.")
+        % {"text": text_of(cell), "allowed": ", ".join(source_labels)},
+    )
 
 
 def _report_number(cell) -> int | None:
@@ -235,7 +265,7 @@ def _report_number(cell) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        raise CellError(REPORT_NUMBER, f"\u201c{text}\u201d is not a report number.")
+        raise CellError(REPORT_NUMBER, _("“%(text)s” is not a report number.") % {"text": text})
     return int(text)
 
 
@@ -266,11 +296,11 @@ class RowPlan:
 
 
 ACTION_LABELS = {
-    "new": "New report",
-    "correction": "Correction",
-    "unchanged": "Unchanged",
-    "repeat": "Repeated row",
-    "error": "Error",
+    "new": gettext_lazy("New report"),
+    "correction": pgettext_lazy("what a row of an import does", "Correction"),
+    "unchanged": pgettext_lazy("what a row of an import does", "Unchanged"),
+    "repeat": gettext_lazy("Repeated row"),
+    "error": pgettext_lazy("what a row of an import does", "Error"),
 }
 COMPARED_FIELDS = ["status", "as_of", "confidence", "narrative", "source", "evidence_links"]
 
@@ -304,10 +334,10 @@ def report_values(report: ProgressReport) -> dict:
 def plan_rows(table: Table, user) -> list[RowPlan]:
     """What each row of the table would do, for this user. FileProblem for the headings."""
     positions = check_headings(table.headings)
-    cells = [_cells_by_column(row, positions) for _, row in table.rows]
+    cells = [_cells_by_column(row, positions) for _number, row in table.rows]
     context = _context(user, cells, set(positions))
     plans, earlier = [], {}
-    for (number, _), row in zip(table.rows, cells, strict=True):
+    for (number, _cells), row in zip(table.rows, cells, strict=True):
         plan = _plan_row(number, row, context)
         if plan.writes:
             _mark_repeats(plan, earlier)
@@ -321,14 +351,16 @@ def _mark_repeats(plan: RowPlan, earlier: dict) -> None:
     values = plan.values
     key = content_key(values["participant"].pk, values["commitment"].pk, values)
     if key in earlier:
-        plan.action, plan.note = "repeat", f"Same as row {earlier[key]}: skipped."
+        plan.action = "repeat"
+        plan.note = _("Same as row %(row)d: skipped.") % {"row": earlier[key]}
         return
     earlier[key] = plan.number
     if plan.action == "correction":
         if (first := earlier.get(("report", plan.report))) is not None:
             plan.action = "error"
             plan.errors.append([REPORT_NUMBER, (
-                f"Row {first} already changes report {plan.report}: one row per report."
+                _("Row %(row)d already changes report %(report)d: one row per report.")
+                % {"row": first, "report": plan.report}
             )])  # fmt: skip
         else:
             earlier["report", plan.report] = plan.number
@@ -417,7 +449,9 @@ def _plan_row(number: int, row: dict, context: Context) -> RowPlan:
         )
         if same is not None:
             plan.action, plan.report = "unchanged", same
-            plan.note = f"Report {same} says the same already: nothing to write."
+            plan.note = _("Report %(report)d says the same already: nothing to write.") % {
+                "report": same
+            }
         else:
             plan.action = "new"
         return plan
@@ -481,15 +515,26 @@ def _confidence(row) -> str:
 def _participant(row, context: Context) -> Participant:
     code = text_of(row.get(PARTICIPANT_CODE)).strip().upper()
     if not code:
-        raise CellError(PARTICIPANT_CODE, "The participant's code is missing (ISO3, e.g. IDN).")
+        raise CellError(PARTICIPANT_CODE, _("The participant's code is missing (ISO3, e.g. IDN)."))
     participant = context.participants.get(code)
     if participant is None:
-        raise CellError(PARTICIPANT_CODE, f"No participant has the code \u201c{code}\u201d.")
+        raise CellError(
+            PARTICIPANT_CODE,
+            _("No participant has the code “%(code)s”.") % {"code": code},
+        )
     if context.own is not None and participant.pk != context.own.pk:
         raise CellError(
             PARTICIPANT_CODE,
-            f"You report for {context.own.short_name} ({context.own.iso3}) only; this row "
-            f"is for {participant.short_name} ({code}).",
+            _(
+                "You report for %(own)s (%(own_code)s) only; this row is for %(participant)s "
+                "(%(code)s)."
+            )
+            % {
+                "own": context.own.short_name,
+                "own_code": context.own.iso3,
+                "participant": participant.short_name,
+                "code": code,
+            },
         )
     return participant
 
@@ -497,10 +542,12 @@ def _participant(row, context: Context) -> Participant:
 def _commitment(row, context: Context) -> Commitment:
     code = text_of(row.get(COMMITMENT_CODE)).strip()
     if not code:
-        raise CellError(COMMITMENT_CODE, "The commitment's code is missing (e.g. 17a).")
+        raise CellError(COMMITMENT_CODE, _("The commitment's code is missing (e.g. 17a)."))
     commitment = context.commitments.get(code.lower())
     if commitment is None:
-        raise CellError(COMMITMENT_CODE, f"No commitment has the code \u201c{code}\u201d.")
+        raise CellError(
+            COMMITMENT_CODE, _("No commitment has the code “%(code)s”.") % {"code": code}
+        )
     return commitment
 
 
@@ -518,15 +565,23 @@ def _plan_numbered(plan: RowPlan, number: int, values: dict, context: Context) -
     plan.report = number
     report = context.reports.get(number)
     if report is None:
-        plan.errors.append([REPORT_NUMBER, f"No submitted report has the number {number}."])
+        plan.errors.append(
+            [
+                REPORT_NUMBER,
+                _("No submitted report has the number %(number)d.") % {"number": number},
+            ]
+        )
         return plan
     if (report.participant_id, report.commitment_id) != (
         values["participant"].pk,
         values["commitment"].pk,
     ):
         plan.errors.append([REPORT_NUMBER, (
-            f"Report {number} is on another participant or commitment: a correction keeps "
-            "both. Leave the report number empty to add a new report."
+            _(
+                "Report %(number)d is on another participant or commitment: a correction "
+                "keeps both. Leave the report number empty to add a new report."
+            )
+            % {"number": number}
         )])  # fmt: skip
         return plan
     stored = report_values(report)
@@ -536,12 +591,18 @@ def _plan_numbered(plan: RowPlan, number: int, values: dict, context: Context) -
         values[FIELD_COLUMNS[heading]] = stored[FIELD_COLUMNS[heading]]
     changed = [COLUMN_OF_FIELD[name] for name, old in stored.items() if values[name] != old]
     if not changed:
-        plan.action, plan.note = "unchanged", f"Reads as report {number} does."
+        plan.action = "unchanged"
+        plan.note = _("Reads as report %(number)d does.") % {"number": number}
     elif report.replaced_by is not None:
         plan.errors.append([REPORT_NUMBER, (
-            f"Report {number} has been corrected already, by report {report.replaced_by}: "
-            "change that report's row instead."
+            _(
+                "Report %(number)d has been corrected already, by report %(newer)s: change "
+                "that report's row instead."
+            )
+            % {"number": number, "newer": report.replaced_by}
         )])  # fmt: skip
     else:
-        plan.action, plan.note = "correction", "Changes: " + ", ".join(changed) + "."
+        plan.action = "correction"
+        # Translators: %(columns)s lists the file's column headings, in English (its format).
+        plan.note = _("Changes: %(columns)s.") % {"columns": ", ".join(changed)}
     return plan

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from commitments.models import MinisterialMeeting
 
@@ -70,30 +72,45 @@ def review_standing(today: datetime.date) -> ReviewStanding | None:
     return ReviewStanding(founding, due, Standing.OVERDUE, -days)
 
 
-def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
-
-
 def standing_summary(standing: ReviewStanding) -> str:
     """How the review stands, in one sentence, as every page shows it ("Due in 58 days.",
-    "Overdue by 10 days: ...", "Held at the ... 59 days after the deadline.")."""
+    "Overdue by 10 days: ...", "Held at the ... 59 days after the deadline."), in the active
+    language."""
+    days = standing.days
     if standing.standing == Standing.DUE:
-        return f"Due in {_days(standing.days)}."
+        return ngettext("Due in %(days)d day.", "Due in %(days)d days.", days) % {"days": days}
     if standing.standing == Standing.DUE_TODAY:
-        return "Due today."
+        return _("Due today.")
     if standing.standing == Standing.OVERDUE:
-        return (
-            f"Overdue by {_days(standing.days)}: no ministerial meeting has been held since "
-            "the conference."
-        )
+        return ngettext(
+            "Overdue by %(days)d day: no ministerial meeting has been held since the conference.",
+            "Overdue by %(days)d days: no ministerial meeting has been held since the conference.",
+            days,
+        ) % {"days": days}
     meeting = standing.review_meeting
-    if standing.days == 0:
-        when = "on the day of the deadline"
-    else:
-        when = (
-            f"{_days(standing.abs_days)} {'after' if standing.days > 0 else 'before'} the deadline"
+    values = {
+        "meeting": meeting.name,
+        "date": date_format(meeting.start_date),
+        "days": standing.abs_days,
+    }
+    if days == 0:
+        return (
+            _("Held at the %(meeting)s, which opened on %(date)s, on the day of the deadline.")
+            % values
         )
-    return f"Held at the {meeting.name}, which opened on {date_format(meeting.start_date)}, {when}."
+    if days > 0:
+        held = ngettext(
+            "Held at the %(meeting)s, which opened on %(date)s, %(days)d day after the deadline.",
+            "Held at the %(meeting)s, which opened on %(date)s, %(days)d days after the deadline.",
+            standing.abs_days,
+        )
+    else:
+        held = ngettext(
+            "Held at the %(meeting)s, which opened on %(date)s, %(days)d day before the deadline.",
+            "Held at the %(meeting)s, which opened on %(date)s, %(days)d days before the deadline.",
+            standing.abs_days,
+        )
+    return held % values
 
 
 class Timeliness(StrEnum):
@@ -112,10 +129,12 @@ class Submission:
     @property
     def label(self) -> str:
         if self.timeliness == Timeliness.IN_TIME:
-            return "in time"
+            return pgettext("a recommendation's submission to Ministers", "in time")
         if self.timeliness == Timeliness.LATE:
-            return f"{_days(self.days_late)} late"
-        return "not submitted"
+            return ngettext("%(days)d day late", "%(days)d days late", self.days_late) % {
+                "days": self.days_late
+            }
+        return pgettext("a recommendation's submission to Ministers", "not submitted")
 
 
 def submission_timeliness(submitted_on: datetime.date | None, due: datetime.date) -> Submission:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy
 
 from commitments.demo import demo_data_present
 from commitments.ministerial_review import (
@@ -35,7 +36,7 @@ from commitments.models import (
 )
 from commitments.status import Matrix, status_matrix
 
-ACROSS_GROUPS_TITLE = "Meetings across the experts' groups"
+ACROSS_GROUPS_TITLE = gettext_lazy("Meetings across the experts' groups")
 
 
 @dataclass

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from commitments.access import can_view_progress
 from commitments.permissions import is_secretariat, may_import, official_participant
@@ -46,54 +47,74 @@ def navigation(request, version) -> list[NavGroup]:
     `version`) is read only for the roles that have a to-do page."""
     user = request.user
     progress = can_view_progress(user)
+    # The groups' and links' words are short: their context tells translators they name
+    # parts of the site in its menu.
     groups = [
         NavGroup(
-            "Progress",
+            pgettext("navigation group", "Progress"),
             [
-                NavLink("Overview", "home"),
+                NavLink(pgettext("navigation", "Overview"), "home"),
                 *(
                     [
-                        NavLink("Matrix", "matrix"),
-                        NavLink("Countries", "country_list", ("country_detail",)),
+                        NavLink(pgettext("navigation", "Matrix"), "matrix"),
+                        NavLink(
+                            pgettext("navigation", "Countries"), "country_list", ("country_detail",)
+                        ),
                     ]
                     if progress
                     else []
                 ),
-                NavLink("Commitments", "commitment_list", ("commitment_detail",)),
-                *([NavLink("Reports", "report_list", ("report_detail",))] if progress else []),
-                NavLink("Status scale", "status_scale"),
-                NavLink("Open data", "open_data"),
+                NavLink(
+                    pgettext("navigation", "Commitments"), "commitment_list", ("commitment_detail",)
+                ),
+                *(
+                    [NavLink(pgettext("navigation", "Reports"), "report_list", ("report_detail",))]
+                    if progress
+                    else []
+                ),
+                NavLink(pgettext("navigation", "Status scale"), "status_scale"),
+                NavLink(pgettext("navigation", "Open data"), "open_data"),
             ],
         ),
         NavGroup(
-            "Follow-up",
+            pgettext("navigation group", "Follow-up"),
             [
-                NavLink("Meetings", "meeting_list", ("meeting_detail",)),
-                NavLink("Experts' groups", "group_list", ("group_detail",)),
-                NavLink("Ministerial review", "ministerial_review", ("ministerial_review_print",)),
-                *([NavLink("Handover", "handover")] if progress else []),
+                NavLink(pgettext("navigation", "Meetings"), "meeting_list", ("meeting_detail",)),
+                NavLink(pgettext("navigation", "Experts' groups"), "group_list", ("group_detail",)),
+                NavLink(
+                    pgettext("navigation", "Ministerial review"),
+                    "ministerial_review",
+                    ("ministerial_review_print",),
+                ),
+                *([NavLink(pgettext("navigation", "Handover"), "handover")] if progress else []),
             ],
         ),
     ]
-    my_work = NavGroup("My work")
+    my_work = NavGroup(pgettext("navigation group", "My work"))
+    import_link = NavLink(pgettext("navigation", "Import reports"), "import_upload",
+                          ("import_preview",))  # fmt: skip
     if is_secretariat(user):
         my_work.links += [
             NavLink(
-                "To do", "secretariat_todo", count=todo_count(user, timezone.localdate(), version)
+                pgettext("navigation", "To do"),
+                "secretariat_todo",
+                count=todo_count(user, timezone.localdate(), version),
             ),
-            NavLink("Comment queue", "comment_queue"),
-            NavLink("Import reports", "import_upload", ("import_preview",)),
+            NavLink(pgettext("navigation", "Comment queue"), "comment_queue"),
+            import_link,
         ]
     elif official_participant(user) is not None:
         my_work.links.append(
             NavLink(
-                "My country", "workspace", count=todo_count(user, timezone.localdate(), version)
+                pgettext("navigation", "My country"),
+                "workspace",
+                count=todo_count(user, timezone.localdate(), version),
             )
         )
         if may_import(user):  # not an observer's official: observers report nothing
-            my_work.links.append(NavLink("Import reports", "import_upload", ("import_preview",)))
+            my_work.links.append(import_link)
     if user.is_staff:
-        my_work.links.append(NavLink("Admin", "admin:index"))
+        my_work.links.append(NavLink(pgettext("navigation", "Admin"), "admin:index"))
     if my_work.links:
         groups.append(my_work)
     current = request.resolver_match.url_name if request.resolver_match else None

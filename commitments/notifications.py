@@ -1,74 +1,160 @@
 """Emails: each new submission to the secretariat (an import: one for its file); each
 secretariat comment to the country's officials; each reply to the secretariat. Queued in the
 transaction of the submission or the comment (services.mail), and sent by the background
-worker through Django's configured mailer (console by default, SMTP when EMAIL_HOST is set)."""
+worker through Django's configured mailer (console by default, SMTP when EMAIL_HOST is set).
 
+Each email is written in its recipient's language (their account's preference, else the
+site's default: commitments.languages), not in the language of the page that caused it."""
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from commitments.languages import is_offered
 from commitments.links import absolute_url
 from commitments.models import OutgoingEmail
 from commitments.roles import SECRETARIAT
 from commitments.services.mail import queue_email
 
 
+def email_language(user) -> str:
+    """The language to write to `user` in, as commitments.languages.language_of says: the
+    account's preference, else the site's default. Read from the preference that came with
+    the user (select_related("preference")), so that a list of recipients costs no query
+    each."""
+    try:
+        language = user.preference.language
+    except ObjectDoesNotExist:
+        language = ""
+    return language if is_offered(language) else settings.LANGUAGE_CODE
+
+
+def _one_per_address(users) -> list:
+    """Active users with an email, one per address (the first made), sorted by address."""
+    by_address = {}
+    for user in users.exclude(email="").select_related("preference").order_by("pk"):
+        by_address.setdefault(user.email, user)
+    return [by_address[address] for address in sorted(by_address)]
+
+
+def secretariat_recipients() -> list:
+    return _one_per_address(
+        get_user_model().objects.filter(groups__name=SECRETARIAT, is_active=True)
+    )
+
+
+def official_recipients(participant) -> list:
+    return _one_per_address(
+        get_user_model().objects.filter(official__participant=participant, is_active=True)
+    )
+
+
 def secretariat_addresses() -> list[str]:
-    users = get_user_model().objects.filter(groups__name=SECRETARIAT, is_active=True)
-    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+    return [user.email for user in secretariat_recipients()]
 
 
 def official_addresses(participant) -> list[str]:
-    users = get_user_model().objects.filter(official__participant=participant, is_active=True)
-    return sorted(set(users.exclude(email="").values_list("email", flat=True)))
+    return [user.email for user in official_recipients(participant)]
 
 
 def report_url(report) -> str:
     return absolute_url("report_detail", report.pk)
 
 
-def _send(kind, subject, body, recipients) -> int:
-    # One message per recipient, so that no one sees the others' addresses.
-    for address in recipients:
-        queue_email(kind=kind, to=address, subject=subject, body=body)
+def _send(kind, compose, recipients) -> int:
+    """Queue one message per recipient, so that no one sees the others' addresses, each in
+    the recipient's language: `compose()` gives the subject and the body in the active one."""
+    written = {}
+    for user in recipients:
+        language = email_language(user)
+        if language not in written:
+            with translation.override(language):
+                written[language] = compose()
+        subject, body = written[language]
+        queue_email(kind=kind, to=user.email, subject=subject, body=body)
     return len(recipients)
 
 
 def report_submitted(report) -> int:
-    kind = "correction" if report.corrects_id else "report"
-    subject = f"New {kind}: {report.participant.short_name} on {report.commitment.code}"
-    body = (
-        f"{report.participant.name} submitted a progress {kind} on commitment "
-        f"{report.commitment.code} ({report.commitment.title}), as of "
-        f"{report.as_of:%-d %B %Y}: {report.get_status_display()}.\n\n"
-        f"Read it and acknowledge it or ask a question:\n{report_url(report)}\n"
-    )
-    return _send(OutgoingEmail.Kind.SUBMISSION, subject, body, secretariat_addresses())
+    def compose():
+        values = {
+            "participant": report.participant.short_name,
+            "name": report.participant.name,
+            "commitment": report.commitment.code,
+            "title": report.commitment.title,
+            "date": date_format(report.as_of),
+            "status": report.get_status_display(),
+        }
+        if report.corrects_id:
+            subject = _("New correction: %(participant)s on %(commitment)s") % values
+            opening = _(
+                "%(name)s submitted a progress correction on commitment %(commitment)s "
+                "(%(title)s), as of %(date)s: %(status)s."
+            )
+        else:
+            subject = _("New report: %(participant)s on %(commitment)s") % values
+            opening = _(
+                "%(name)s submitted a progress report on commitment %(commitment)s "
+                "(%(title)s), as of %(date)s: %(status)s."
+            )
+        closing = _("Read it and acknowledge it or ask a question:")
+        body = f"{opening % values}\n\n{closing}\n{report_url(report)}\n"
+        return subject, body
+
+    return _send(OutgoingEmail.Kind.SUBMISSION, compose, secretariat_recipients())
 
 
 def comment_added(comment) -> int:
     report = comment.report
     if comment.kind == comment.Kind.REPLY:
-        recipients = secretariat_addresses()
-        subject = f"Reply from {report.participant.short_name} on {report.commitment.code}"
+        recipients = secretariat_recipients()
     else:
-        recipients = official_addresses(report.participant)
-        subject = f"{comment.get_kind_display()} from the secretariat on {report.commitment.code}"
-    body = (
-        f"{comment.get_kind_display()} on the report of {report.participant.name} on "
-        f"{report.commitment.code}, as of {report.as_of:%-d %B %Y}:\n\n{comment.body}\n\n"
-        f"Read and answer it here:\n{report_url(report)}\n"
-    )
-    return _send(OutgoingEmail.Kind.COMMENT, subject, body, recipients)
+        recipients = official_recipients(report.participant)
+
+    def compose():
+        values = {
+            "kind": comment.get_kind_display(),
+            "participant": report.participant.short_name,
+            "name": report.participant.name,
+            "commitment": report.commitment.code,
+            "date": date_format(report.as_of),
+        }
+        if comment.kind == comment.Kind.REPLY:
+            subject = _("Reply from %(participant)s on %(commitment)s") % values
+        else:
+            # Translators: %(kind)s is the kind of comment: "Question", "Acknowledgement".
+            subject = _("%(kind)s from the secretariat on %(commitment)s") % values
+        # Translators: %(kind)s is the kind of comment: "Question", "Acknowledgement", "Reply".
+        opening = _("%(kind)s on the report of %(name)s on %(commitment)s, as of %(date)s:")
+        closing = _("Read and answer it here:")
+        body = f"{opening % values}\n\n{comment.body}\n\n{closing}\n{report_url(report)}\n"
+        return subject, body
+
+    return _send(OutgoingEmail.Kind.COMMENT, compose, recipients)
 
 
 def reports_imported(batch) -> int:
     """One email for an applied file, to the secretariat: how many reports it made, and
     where to read them (the reports page, filtered to the file's participants if one)."""
     user = batch.uploaded_by
-    who = user.get_full_name() or user.get_username()
-    subject = f"Reports imported: {batch.created_reports} new, {batch.corrections} corrections"
-    body = (
-        f"{who} imported the file {batch.original_name}: {batch.created_reports} new "
-        f"report(s) and {batch.corrections} correction(s), submitted.\n\n"
-        f"Read them and acknowledge them or ask questions:\n{absolute_url('comment_queue')}\n"
-    )
-    return _send(OutgoingEmail.Kind.SUBMISSION, subject, body, secretariat_addresses())
+
+    def compose():
+        values = {
+            "who": user.get_full_name() or user.get_username(),
+            "file": batch.original_name,
+            "new": batch.created_reports,
+            "corrections": batch.corrections,
+        }
+        subject = _("Reports imported: %(new)s new, %(corrections)s corrections") % values
+        opening = _(
+            "%(who)s imported the file %(file)s: %(new)s new report(s) and %(corrections)s "
+            "correction(s), submitted."
+        )
+        closing = _("Read them and acknowledge them or ask questions:")
+        body = f"{opening % values}\n\n{closing}\n{absolute_url('comment_queue')}\n"
+        return subject, body
+
+    return _send(OutgoingEmail.Kind.SUBMISSION, compose, secretariat_recipients())

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.aggregates import StringAgg
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commitments.access import progress_is_public
 from commitments.exports import CHUNK_SIZE, LINES_PER_CHUNK, _Echo, as_text, neutralise
@@ -919,6 +919,8 @@ def counted(rows: Iterable, counter: list[int]) -> Iterator:
         yield row
 
 
+# These three in English whatever the page's language: the package is one for everyone.
+@translation.override("en")
 def descriptor(progress_public: bool) -> dict:
     """datapackage.json: the package, its licence and sources, and a table schema per file.
     The paths are relative, so the same descriptor works inside the zip and at /data/."""
@@ -946,6 +948,7 @@ def descriptor_json(progress_public: bool) -> str:
     return json.dumps(descriptor(progress_public), indent=2, ensure_ascii=False) + "\n"
 
 
+@translation.override("en")
 def readme(progress_public: bool, demo: bool) -> str:
     context = {
         "resources": published(progress_public),
@@ -973,6 +976,7 @@ The participants' progress reports are their own voluntary accounts (paragraph 1
 """
 
 
+@translation.override("en")
 def write_package(file, *, progress_public: bool, demo: bool) -> int:
     """Write the zip to the binary `file`: datapackage.json, README.md, LICENSE.txt and one
     CSV per published file, each streamed into the archive a chunk at a time (memory stays

@@ -17,6 +17,8 @@ user may not see it, 403 when the user may see it but not do this to it.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commitments.access import can_view_progress
 from commitments.models import (
@@ -43,7 +45,7 @@ def official_participant(user) -> Participant | None:
     return user._official_participant
 
 
-NOT_AN_OFFICIAL_MESSAGE = (
+NOT_AN_OFFICIAL_MESSAGE = gettext_lazy(
     "Your account is not linked to a participant: only the focal-point officials of a "
     "participating state or entity can do this."
 )
@@ -97,7 +99,7 @@ def report_for_edit(user, pk) -> ProgressReport:
     """A draft the user may edit, submit or delete: one of his or her own participant's."""
     report = report_for_view(user, pk)
     if report.is_submitted:
-        raise PermissionDenied("A submitted report cannot be changed; record a correction.")
+        raise PermissionDenied(_("A submitted report cannot be changed; record a correction."))
     return report  # a draft the user can see is one of his or her own participant's
 
 
@@ -105,9 +107,9 @@ def report_for_correction(user, pk) -> ProgressReport:
     """A submitted report of the user's own participant, to correct."""
     report = report_for_view(user, pk)
     if not is_own(user, report.participant_id):
-        raise PermissionDenied("Only the officials of this participant can correct its reports.")
+        raise PermissionDenied(_("Only the officials of this participant can correct its reports."))
     if not report.is_submitted:
-        raise PermissionDenied("A draft is edited, not corrected.")
+        raise PermissionDenied(_("A draft is edited, not corrected."))
     return report
 
 
@@ -125,7 +127,7 @@ def comment_kinds_for(user, report) -> list[str]:
 def report_for_comment(user, pk) -> ProgressReport:
     report = report_for_view(user, pk)
     if not comment_kinds_for(user, report):
-        raise PermissionDenied("You cannot comment on this report.")
+        raise PermissionDenied(_("You cannot comment on this report."))
     return report
 
 
@@ -140,7 +142,7 @@ def evidence_for_download(user, pk) -> EvidenceFile:
 
 def require_secretariat(user) -> None:
     if not is_secretariat(user):
-        raise PermissionDenied("This page is for the secretariat.")
+        raise PermissionDenied(_("This page is for the secretariat."))
 
 
 def check_participant_field(user, submitted_value) -> None:
@@ -150,7 +152,7 @@ def check_participant_field(user, submitted_value) -> None:
     if submitted_value not in (None, "") and (
         participant is None or str(submitted_value).upper() != participant.iso3
     ):
-        raise PermissionDenied("You can only report for your own participant.")
+        raise PermissionDenied(_("You can only report for your own participant."))
 
 
 def meeting_for_attendance(user, slug) -> tuple[ExpertMeeting, Participant]:
@@ -166,7 +168,7 @@ def recommendation_for_move(user, pk) -> Recommendation:
     return recommendation
 
 
-IMPORT_REFUSED_MESSAGE = (
+IMPORT_REFUSED_MESSAGE = gettext_lazy(
     "Only the secretariat and the focal-point officials of participants can import reports."
 )
 

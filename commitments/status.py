@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Commitment, MinisterialMeeting, Participant, ProgressReport
 
@@ -27,20 +29,26 @@ Status = ProgressReport.Status
 # The order statuses are shown in: a scale, not a ranking of participants.
 STATUS_ORDER = list(Status)  # the order of their declaration (ReportStatus)
 NO_REPORT = "no_report"
-NO_REPORT_LABEL = "No report"
+# Translators: a participant has no submitted report on a commitment (beside the status scale).
+NO_REPORT_LABEL = _("No report")
 # What each step of the scale means, shown on /status-scale/ (linked from every legend). The
 # words describe a report, never a participant's worth: paragraph 19's voluntary reporting.
 STATUS_MEANINGS = {
-    Status.NOT_STARTED: "The participant reports that work on the commitment has not begun.",
-    Status.LIMITED: "Some first steps have been taken: plans, drafts, a first agreement or "
-    "pilot, but most of the work is still ahead.",
-    Status.SUBSTANTIAL: "Much of the work is done (a law passed, an arrangement in force) "
-    "and some remains.",
-    Status.COMPLETE: "The participant reports that what the commitment asks has been done.",
-    Status.NOT_APPLICABLE: "The participant reports that the commitment does not apply to "
-    "it (for example, no sea border for a maritime measure).",
+    Status.NOT_STARTED: _("The participant reports that work on the commitment has not begun."),
+    Status.LIMITED: _(
+        "Some first steps have been taken: plans, drafts, a first agreement or pilot, but most "
+        "of the work is still ahead."
+    ),
+    Status.SUBSTANTIAL: _(
+        "Much of the work is done (a law passed, an arrangement in force) and some remains."
+    ),
+    Status.COMPLETE: _("The participant reports that what the commitment asks has been done."),
+    Status.NOT_APPLICABLE: _(
+        "The participant reports that the commitment does not apply to it (for example, no sea "
+        "border for a maritime measure)."
+    ),
 }
-NO_REPORT_MEANING = (
+NO_REPORT_MEANING = _(
     "No submitted report yet: nothing is known from the participant, which says nothing "
     "about its progress."
 )
@@ -89,12 +97,16 @@ class ReportingRound:
     def update_due(self, current) -> str | None:
         """Why `current` (a submitted report) is due for an update, or None if it is not."""
         if self.started and current.as_of < self.started:
-            return f"Speaks for a date before the last ministerial meeting ({self.started_by})."
+            return gettext(
+                "Speaks for a date before the last ministerial meeting (%(meeting)s)."
+            ) % {"meeting": self.started_by}
         if (self.newest - current.as_of).days > self.stale_days:
-            return (
-                f"Speaks for a date more than {self.stale_days} days before the newest "
-                "report in the tracker."
-            )
+            return ngettext(
+                "Speaks for a date more than %(days)s day before the newest report in the tracker.",
+                "Speaks for a date more than %(days)s days before the newest report in the "
+                "tracker.",
+                self.stale_days,
+            ) % {"days": self.stale_days}
         return None
 
 

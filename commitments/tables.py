@@ -1,15 +1,16 @@
 """Tables of the app's list pages (django-tables2). Every column sorts in the database."""
 
 import django_tables2 as tables
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from commitments.models import Confidence, ProgressReport
 from commitments.models.progress import rank
 from commitments.paging import COUNT_CAP
-from commitments.status import NO_REPORT, STATUS_ORDER
+from commitments.status import NO_REPORT, NO_REPORT_LABEL, STATUS_ORDER
 from commitments.templatetags.followup import status_badge
 
 
@@ -60,36 +61,42 @@ class ReportTable(tables.Table):
     """
 
     participant = tables.Column(
-        "Participant",
+        _("Participant"),
         accessor="participant__short_name",
         linkify=country_url,
         order_by=("participant__short_name", "pk"),
     )
     commitment = tables.Column(
-        "Commitment",
+        _("Commitment"),
         accessor="commitment",
         order_by=("commitment__display_order", "commitment__code", "pk"),
     )
-    status = tables.Column("Status")
-    as_of = tables.Column("As of", order_by=("as_of", "pk"))
-    submitted = tables.Column("Submitted", accessor="submitted_at", order_by=("submitted_at", "pk"))
-    confidence = tables.Column("Confidence")
+    status = tables.Column(_("Status"))
+    as_of = tables.Column(_("As of"), order_by=("as_of", "pk"))
+    submitted = tables.Column(
+        # Translators: the heading of the column of the dates reports were submitted.
+        pgettext_lazy("column of dates", "Submitted"),
+        accessor="submitted_at",
+        order_by=("submitted_at", "pk"),
+    )
+    confidence = tables.Column(_("Confidence"))
     corrects = tables.Column(
-        "Corrects",
+        # Translators: the heading of the column of the report each report corrects.
+        pgettext_lazy("column of reports", "Corrects"),
         accessor="corrects_id",
         linkify=corrected_report_url,
         order_by=("corrects_id", "pk"),
         default="—",
     )
     replaced_by = tables.Column(
-        "Replaced by",
+        _("Replaced by"),
         accessor=REPLACED_BY,
         linkify=replacing_report_url,
         order_by=(REPLACED_BY, "pk"),
         default="—",
     )
     report = tables.Column(
-        "Report",
+        _("Report"),
         accessor="pk",
         linkify=lambda record: reverse("report_detail", args=[record.pk]),
         order_by=("pk",),
@@ -97,8 +104,12 @@ class ReportTable(tables.Table):
         attrs={
             "a": {
                 "aria-label": lambda record: (
-                    f"View report {record.pk}: {record.participant.short_name} "
-                    f"on {record.commitment.code}"
+                    gettext("View report %(number)s: %(participant)s on %(commitment)s")
+                    % {
+                        "number": record.pk,
+                        "participant": record.participant.short_name,
+                        "commitment": record.commitment.code,
+                    }
                 )
             }
         },
@@ -109,16 +120,62 @@ class ReportTable(tables.Table):
     @property
     def caption(self) -> str:
         count = self.paginator.count
-        if getattr(self.paginator, "is_capped", False):
-            # Counting further would read the whole history for one number.
-            text = f"More than {COUNT_CAP:,} submitted reports"
-        else:
-            text = f"{count} submitted report{pluralize(count)}"
-        if self.is_filtered:
-            text += f" match{pluralize(count, 'es,')} these filters"
+        values = {"count": count, "cap": number_format(COUNT_CAP, force_grouping=True)}
         if self.paginator.num_pages > 1:
-            text += f": {self.page.start_index()} to {self.page.end_index()} on this page"
-        return text + "."
+            values |= {"start": self.page.start_index(), "end": self.page.end_index()}
+            return self._paged_caption(count, values)
+        # Counting further would read the whole history for one number.
+        if getattr(self.paginator, "is_capped", False):
+            if self.is_filtered:
+                return gettext("More than %(cap)s submitted reports match these filters.") % values
+            return gettext("More than %(cap)s submitted reports.") % values
+        if self.is_filtered:
+            return (
+                ngettext(
+                    "%(count)s submitted report matches these filters.",
+                    "%(count)s submitted reports match these filters.",
+                    count,
+                )
+                % values
+            )
+        return (
+            ngettext("%(count)s submitted report.", "%(count)s submitted reports.", count) % values
+        )
+
+    def _paged_caption(self, count, values) -> str:
+        """The caption of a table of more than one page: which rows this page shows."""
+        if getattr(self.paginator, "is_capped", False):
+            if self.is_filtered:
+                return (
+                    gettext(
+                        "More than %(cap)s submitted reports match these filters: %(start)s to "
+                        "%(end)s on this page."
+                    )
+                    % values
+                )
+            return (
+                gettext("More than %(cap)s submitted reports: %(start)s to %(end)s on this page.")
+                % values
+            )
+        if self.is_filtered:
+            return (
+                ngettext(
+                    "%(count)s submitted report matches these filters: %(start)s to %(end)s on "
+                    "this page.",
+                    "%(count)s submitted reports match these filters: %(start)s to %(end)s on "
+                    "this page.",
+                    count,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "%(count)s submitted report: %(start)s to %(end)s on this page.",
+                "%(count)s submitted reports: %(start)s to %(end)s on this page.",
+                count,
+            )
+            % values
+        )
 
     class Meta:
         model = ProgressReport
@@ -159,7 +216,8 @@ class ReportTable(tables.Table):
         return record.get_confidence_display()
 
     def render_report(self):
-        return "View"
+        # Translators: the link to a report, in the reports table.
+        return pgettext("link to a report", "View")
 
 
 class StatusCountColumn(tables.Column):
@@ -178,12 +236,12 @@ class CountryTable(tables.Table):
     the matrix), not in the database."""
 
     short_name = tables.Column(
-        verbose_name="Participant",
+        verbose_name=_("Participant"),
         accessor="participant__short_name",
         linkify=lambda record: record["participant"].get_absolute_url(),
     )
-    role = tables.Column(verbose_name="Role", accessor="participant__get_role_display")
-    latest_report = tables.DateColumn(verbose_name="Latest report", format="j F Y")
+    role = tables.Column(verbose_name=_("Role"), accessor="participant__get_role_display")
+    latest_report = tables.DateColumn(verbose_name=_("Latest report"), format="j F Y")
 
     class Meta:
         attrs = {"class": "striped"}
@@ -191,14 +249,14 @@ class CountryTable(tables.Table):
         template_name = "includes/table.html"
         orderable = True
 
-    caption = (
+    caption = _(
         "Tracked participants and, for each status, on how many commitments their latest "
         "report stands there. Sorting is not a ranking."
     )
 
     def __init__(self, *args, **kwargs):
         extra = [(f"count_{s}", StatusCountColumn(s, s.label)) for s in STATUS_ORDER] + [
-            (f"count_{NO_REPORT}", StatusCountColumn(NO_REPORT, "No report"))
+            (f"count_{NO_REPORT}", StatusCountColumn(NO_REPORT, NO_REPORT_LABEL))
         ]
         super().__init__(*args, extra_columns=extra, **kwargs)
         self.sequence = ["short_name", "role", *[name for name, _ in extra], "latest_report"]
@@ -209,14 +267,14 @@ class CommentQueueTable(ReportTable):
 
     # Not sortable: sorting by them would count the comments of every report in the history.
     comment_count = tables.Column(
-        verbose_name="Comments", attrs={"td": {"class": "numeric"}}, orderable=False
+        verbose_name=_("Comments"), attrs={"td": {"class": "numeric"}}, orderable=False
     )
     acknowledged = tables.BooleanColumn(
-        verbose_name="Acknowledged", yesno="Yes,No", orderable=False
+        verbose_name=_("Acknowledged"), yesno=(_("Yes"), _("No")), orderable=False
     )
 
-    caption = "Submitted reports, newest submission first."
-    empty_text = "No submitted report matches."
+    caption = _("Submitted reports, newest submission first.")
+    empty_text = _("No submitted report matches.")
 
     class Meta(ReportTable.Meta):
         template_name = "includes/table.html"

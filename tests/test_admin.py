@@ -107,9 +107,11 @@ def test_every_model_of_the_app_is_in_the_admin():
         # The data version is the key of cached pages, and prepared documents are made from
         # the data: neither is data anyone enters. API tokens are each user's own keys, made
         # and revoked on the account page only: the staff never handle them. An import is its
-        # uploader's, seen on /reports/import/.
+        # uploader's, seen on /reports/import/. A user's preferences are theirs, on their
+        # account page.
         if "Historical" not in m.__name__
-        and m.__name__ not in {"DataVersion", "PreparedDocument", "ApiToken", "ReportImport"}
+        and m.__name__
+        not in {"DataVersion", "PreparedDocument", "ApiToken", "ReportImport", "AccountPreference"}
     }
     assert app_models <= set(admin.site._registry)
 

@@ -548,6 +548,10 @@ TABLE = {
         ANY_ADMIN_OBJECT: admin_only(Redirect("/admin/"), Redirect("/admin/"))
     },
     "admin:auth_user_password_change": {ANY_ADMIN_OBJECT: admin_only(Admin("p"), Admin("p"))},
+    # The account page (its language), and the language menu of every page: POST only; an
+    # empty POST names no language offered.
+    "account": {"-": ((LOGIN, 200, 200, 200, 200), (LOGIN, *[Redirect("/accounts/")] * 4))},
+    "language_choose": {"-": ((405,) * 5, (400,) * 5)},
     # The account's API tokens: the page and, for one's own token only, its revocation. An
     # empty POST re-renders the form with its error, nothing made.
     "api_tokens": {"-": ((LOGIN, 200, 200, 200, 200), (LOGIN, 200, 200, 200, 200))},

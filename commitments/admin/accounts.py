@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from commitments.admin.progress import SuperuserWritesMixin
 from commitments.models import Official
@@ -14,7 +16,7 @@ class OfficialUserInline(SuperuserWritesMixin, admin.StackedInline):
     model = Official
     can_delete = True
     autocomplete_fields = ["participant"]
-    verbose_name = "focal-point official for"
+    verbose_name = _("focal-point official for")
 
 
 admin.site.unregister(User)
@@ -61,10 +63,10 @@ class FollowupUserAdmin(UserAdmin):
         # Setting someone's password would let the secretariat sign in as that official and
         # write for that country: an official who forgot it resets it by email.
         if not request.user.is_superuser:
-            raise PermissionDenied("Officials reset their own passwords by email.")
+            raise PermissionDenied(gettext("Officials reset their own passwords by email."))
         return super().user_change_password(request, id, form_url)
 
-    @admin.display(description="Reports for", ordering="official__participant__short_name")
+    @admin.display(description=_("Reports for"), ordering="official__participant__short_name")
     def reports_for(self, user):
         official = getattr(user, "official", None)
         return official.participant if official else "–"

@@ -15,15 +15,18 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from commitments.paging import CountCappedPaginator
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = "Data entry"
+admin.site.index_title = _("Data entry")
 
-SOURCE_FIELDSET = ("Source", {"fields": ["source", "source_url", "confidence"]})
+# Translators: the admin's group of a record's fields that say where it comes from.
+SOURCE_FIELDSET = (_("Source"), {"fields": ["source", "source_url", "confidence"]})
 
 
 # What the admin looks up from a request ---------------------------------------------------------
@@ -174,9 +177,9 @@ class HistoryAdmin(BoundedListMixin, SafeLookupsAdminMixin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
-            raise PermissionDenied("Past versions are shown, never restored.")
+            raise PermissionDenied(gettext("Past versions are shown, never restored."))
         if not is_lookup_value(self.model.history.model._meta.pk, unquote(version_id)):
-            raise Http404("No version has that number.")
+            raise Http404(gettext("No version has that number."))
         if not self._in_queryset(request, object_id):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)

@@ -1,6 +1,8 @@
 """The outgoing emails: what was sent, what waits, and what could not be sent."""
 
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from commitments.admin.base import LogAdmin
 from commitments.models import OutgoingEmail
@@ -16,9 +18,9 @@ class OutgoingEmailAdmin(LogAdmin):
               "created_at", "sent_at"]  # fmt: skip
     readonly_fields = fields
 
-    @admin.display(description="Message")
+    @admin.display(description=_("Message"))
     def message(self, email):
         # A password reset's link is a key to an account: no one reads it here.
         if email.private:
-            return "(Not shown: it holds a password reset link.)"
+            return gettext("(Not shown: it holds a password reset link.)")
         return email.body

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from commitments.admin.base import HistoryAdmin, LogAdmin, ReadOnlyAdmin
 from commitments.models import (
@@ -50,8 +51,8 @@ class HandoverAdmin(ReadOnlyAdmin):
         self.message_user(
             request,
             format_html(
-                'Record a handover on the <a href="{}">handover register</a>.',
-                reverse("handover"),
+                gettext('Record a handover on the <a href="{url}">handover register</a>.'),
+                url=reverse("handover"),
             ),
         )
         return super().changelist_view(request, extra_context)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from commitments.admin.base import SOURCE_FIELDSET, HistoryAdmin
 from commitments.evidence import validate_evidence_file
@@ -19,7 +20,7 @@ from commitments.models import (
 from commitments.templatetags.followup import date_range
 
 
-@admin.display(description="Dates", ordering="start_date")
+@admin.display(description=_("Dates"), ordering="start_date")
 def meeting_dates(meeting):
     return date_range(meeting)
 
@@ -34,20 +35,20 @@ class MinisterialMeetingAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["short_name"]}
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "level", "place"]}),
-        ("Dates", {"fields": ["start_date", "end_date", "date_precision", "date_note"]}),
+        (_("Dates"), {"fields": ["start_date", "end_date", "date_precision", "date_note"]}),
         (
-            "Chairs and attendance",
+            _("Chairs and attendance"),
             {"fields": ["co_chairs", "co_chair_persons", "attendance_summary"]},
         ),
         (
-            "Review (paragraph 24)",
+            _("Review (paragraph 24)"),
             {"fields": ["is_founding", "review_period_months", "review_due_date"]},
         ),
         (None, {"fields": ["outcome"]}),
         SOURCE_FIELDSET,
     ]
 
-    @admin.display(description="Review due date")
+    @admin.display(description=_("Review due date"))
     def review_due_date(self, meeting):
         """The meeting's due date, or none while the form holds no date it can count from:
         an end date that is not a date, or a period that runs past the calendar (the page
@@ -161,7 +162,7 @@ class ExpertMeetingAdmin(HistoryAdmin):
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "group", "status", "place", "host"]}),
-        ("Dates", {"fields": ["start_date", "end_date", "date_precision", "date_note"]}),
+        (_("Dates"), {"fields": ["start_date", "end_date", "date_precision", "date_note"]}),
         (None, {"fields": ["outcome"]}),
         SOURCE_FIELDSET,
     ]

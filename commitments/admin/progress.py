@@ -6,6 +6,8 @@ from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from commitments.admin.base import (
     HistoryAdmin,
@@ -89,29 +91,32 @@ class ProgressReportAdmin(HistoryAdmin):
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["participant", "commitment", "status", "as_of", "corrects"]}),
-        ("Report", {"fields": ["narrative", "evidence_links"]}),
-        ("Source", {"fields": ["source", "confidence"]}),
+        (_("Report"), {"fields": ["narrative", "evidence_links"]}),
+        (_("Source"), {"fields": ["source", "confidence"]}),
         (
-            "Submission",
+            _("Submission"),
             {
                 "fields": ["state", "created_by", "created_at", "submitted_by", "submitted_at"],
-                "description": "Saving as “Submitted” makes the report final: it can then only "
-                "be corrected by a new report.",
+                "description": _(
+                    "Saving as “Submitted” makes the report final: it can then only be "
+                    "corrected by a new report."
+                ),
             },
         ),
     ]
     readonly_fields = ["created_by", "created_at", "submitted_by", "submitted_at"]
 
-    @admin.display(description="Commitment", ordering="commitment__display_order")
+    @admin.display(description=_("Commitment"), ordering="commitment__display_order")
     def commitment_code(self, report):
         return report.commitment.code
 
-    @admin.display(description="Corrects", ordering="corrects")
+    @admin.display(description=pgettext_lazy("column of reports", "Corrects"), ordering="corrects")
     def corrects_link(self, report):
         if report.corrects_id is None:
             return "–"
         url = reverse("admin:commitments_progressreport_change", args=[report.corrects_id])
-        return format_html('<a href="{}">report #{}</a>', url, report.corrects_id)
+        text = gettext("report #%(number)s") % {"number": report.corrects_id}
+        return format_html('<a href="{}">{}</a>', url, text)
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         # Bulk deletion would bypass the per-report rule that submitted reports stay.
@@ -167,7 +172,8 @@ class ProgressReportAdmin(HistoryAdmin):
                 # same report meanwhile): say so rather than fail.
                 self.message_user(
                     request,
-                    "Saved as a draft but not submitted: " + " ".join(error.messages),
+                    gettext("Saved as a draft but not submitted: %(errors)s")
+                    % {"errors": " ".join(error.messages)},
                     level=messages.ERROR,
                 )
             obj.refresh_from_db()
@@ -187,10 +193,10 @@ class EvidenceFileAdmin(ReadOnlyAdmin):
     fields = ["report", "original_name", "download", "content_type", "size", "uploaded_by"]
     readonly_fields = fields
 
-    @admin.display(description="File")
+    @admin.display(description=_("File"))
     def download(self, evidence):
         url = reverse("evidence_download", args=[evidence.pk])
-        return format_html('<a href="{}">Download</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("Download"))
 
     list_select_related = ["report__participant", "report__commitment"]
     search_fields = ["original_name", "report__participant__name"]

@@ -1,5 +1,6 @@
 """The domain model of the follow-up mechanism, one module per concept."""
 
+from commitments.models.accounts import AccountPreference
 from commitments.models.comments import Comment
 from commitments.models.documents import PreparedDocument
 from commitments.models.imports import ReportImport
@@ -28,6 +29,7 @@ from commitments.models.versioning import DataVersion
 
 __all__ = [
     "CONFIDENCE_MEANINGS",
+    "AccountPreference",
     "ApiToken",
     "Assistance",
     "Attendance",

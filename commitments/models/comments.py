@@ -4,8 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from commitments.models.choices import TextChoices
 from commitments.models.progress import ProgressReport
 
 
@@ -13,10 +16,10 @@ class Comment(models.Model):
     """A comment on a submitted report: the secretariat acknowledges it or asks a question;
     the participant's officials reply. Comments are never edited: a new one follows."""
 
-    class Kind(models.TextChoices):
-        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
-        QUESTION = "question", "Question"
-        REPLY = "reply", "Reply"
+    class Kind(TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+        QUESTION = "question", _("Question")
+        REPLY = "reply", _("Reply")
 
     report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -32,8 +35,13 @@ class Comment(models.Model):
         ordering = ["report", "created_at", "pk"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} on report #{self.report_id}"
+        return gettext("%(kind)s on report #%(number)s") % {
+            "kind": self.get_kind_display(),
+            "number": self.report_id,
+        }
 
     def clean(self):
         if self.report_id and not self.report.is_submitted:
-            raise ValidationError({"report": "Only a submitted report can be commented on."})
+            raise ValidationError(
+                {"report": gettext("Only a submitted report can be commented on.")}
+            )

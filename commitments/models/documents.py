@@ -8,6 +8,9 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models.choices import TextChoices
 
 
 class PreparedStorage(FileSystemStorage):
@@ -28,17 +31,18 @@ def prepared_storage() -> FileSystemStorage:
 
 
 class PreparedDocument(models.Model):
-    class Kind(models.TextChoices):
-        MINISTERS_PDF = "ministers_pdf", "Report for Ministers (PDF)"
-        REPORTS_CSV = "reports_csv", "Reports (CSV)"
-        REPORTS_XLSX = "reports_xlsx", "Reports (Excel)"
-        OPEN_DATA_ZIP = "open_data_zip", "Open data package (zip)"
-        OPEN_DATA_REPORTS = "open_data_reports", "Open data: reports (CSV)"
+    class Kind(TextChoices):
+        MINISTERS_PDF = "ministers_pdf", _("Report for Ministers (PDF)")
+        REPORTS_CSV = "reports_csv", _("Reports (CSV)")
+        REPORTS_XLSX = "reports_xlsx", _("Reports (Excel)")
+        OPEN_DATA_ZIP = "open_data_zip", _("Open data package (zip)")
+        OPEN_DATA_REPORTS = "open_data_reports", _("Open data: reports (CSV)")
 
-    class State(models.TextChoices):
-        QUEUED = "queued", "Being prepared"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Could not be prepared"
+    class State(TextChoices):
+        QUEUED = "queued", _("Being prepared")
+        # Translators: a prepared document (a download) is ready.
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Could not be prepared")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # What the document was asked with (the filters, the date), as canonical JSON (the same
@@ -48,7 +52,7 @@ class PreparedDocument(models.Model):
     data_version = models.CharField(max_length=36)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     file = models.FileField(storage=prepared_storage, upload_to="%Y/%m/", blank=True)
-    filename = models.CharField(max_length=200, help_text="The name the download is given.")
+    filename = models.CharField(max_length=200, help_text=_("The name the download is given."))
     rows = models.PositiveIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
     requested_by = models.ForeignKey(

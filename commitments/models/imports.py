@@ -8,6 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models.choices import TextChoices
 
 
 def import_upload_path(instance, filename):
@@ -19,9 +23,9 @@ class ReportImport(models.Model):
     """One uploaded file and what its preview found, row by row (`rows`: a list of plain
     dicts, see `commitments.imports.RowPlan.as_json`). Applied once at most."""
 
-    class State(models.TextChoices):
-        PREVIEWED = "previewed", "Previewed, not applied"
-        APPLIED = "applied", "Applied"
+    class State(TextChoices):
+        PREVIEWED = "previewed", _("Previewed, not applied")
+        APPLIED = "applied", _("Applied")
 
     file = models.FileField(upload_to=import_upload_path, max_length=300)
     original_name = models.CharField(max_length=255)
@@ -46,12 +50,15 @@ class ReportImport(models.Model):
                 condition=models.Q(state="previewed", applied_at__isnull=True)
                 | models.Q(state="applied", applied_at__isnull=False),
                 name="reportimport_applied_has_time",
-                violation_error_message="An applied import needs the time it was applied.",
+                violation_error_message=_("An applied import needs the time it was applied."),
             )
         ]
 
     def __str__(self):
-        return f"Import {self.pk}: {self.original_name}"
+        return gettext("Import %(number)s: %(name)s") % {
+            "number": self.pk,
+            "name": self.original_name,
+        }
 
     @property
     def is_applied(self) -> bool:

@@ -4,19 +4,24 @@ and a failure is recorded where the secretariat can see it."""
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models.choices import TextChoices
 
 
 class OutgoingEmail(models.Model):
-    class Kind(models.TextChoices):
-        SUBMISSION = "submission", "New submission"
-        COMMENT = "comment", "Comment or reply"
-        PASSWORD_RESET = "password_reset", "Password reset"
-        REMINDER = "reminder", "Reminder"
+    class Kind(TextChoices):
+        SUBMISSION = "submission", _("New submission")
+        COMMENT = "comment", _("Comment or reply")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        REMINDER = "reminder", _("Reminder")
 
-    class State(models.TextChoices):
-        QUEUED = "queued", "Waiting to be sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Could not be sent"
+    class State(TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        # Translators: an email was sent.
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Could not be sent")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     to = models.EmailField()
@@ -34,8 +39,11 @@ class OutgoingEmail(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["state", "created_at"], name="outgoing_email_state")]
-        verbose_name = "outgoing email"
-        verbose_name_plural = "outgoing emails"
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
 
     def __str__(self):
-        return f"{self.get_kind_display()} to {self.to}"
+        return gettext("%(kind)s to %(address)s") % {
+            "kind": self.get_kind_display(),
+            "address": self.to,
+        }

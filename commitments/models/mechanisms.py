@@ -4,8 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from commitments.models.choices import TextChoices
 from commitments.models.meetings import ExpertMeeting, SlugManager
 from commitments.models.sourcing import Sourced
 
@@ -19,23 +22,25 @@ class Recommendation(Sourced):
     commitments.services.recommendations, which checks each one and logs it (RecommendationEvent).
     """
 
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        SUBMITTED = "submitted", "Submitted to Ministers"
-        CONSIDERED = "considered", "Considered by Ministers"
-        IMPLEMENTED = "implemented", "Closed: implemented"
-        HANDED_OVER = "handed_over", "Closed: handed over"
+    class Status(TextChoices):
+        # Translators: the status of a recommendation of an expert meeting.
+        PROPOSED = "proposed", _("Proposed")
+        SUBMITTED = "submitted", _("Submitted to Ministers")
+        CONSIDERED = "considered", _("Considered by Ministers")
+        IMPLEMENTED = "implemented", _("Closed: implemented")
+        HANDED_OVER = "handed_over", _("Closed: handed over")
 
-    class Outcome(models.TextChoices):
-        ENDORSED = "endorsed", "Endorsed"
-        NOTED = "noted", "Noted"
-        NOT_ADOPTED = "not_adopted", "Not adopted"
+    class Outcome(TextChoices):
+        # Translators: what Ministers did with a recommendation.
+        ENDORSED = "endorsed", _("Endorsed")
+        NOTED = "noted", _("Noted")
+        NOT_ADOPTED = "not_adopted", _("Not adopted")
 
     meeting = models.ForeignKey(
         ExpertMeeting, on_delete=models.PROTECT, related_name="recommendations"
     )
     reference = models.CharField(
-        max_length=40, blank=True, help_text="Its number in the meeting's report, if any."
+        max_length=40, blank=True, help_text=_("Its number in the meeting's report, if any.")
     )
     text = models.TextField(max_length=10_000)
     commitments = models.ManyToManyField(
@@ -66,12 +71,15 @@ class Recommendation(Sourced):
                 condition=Q(status="proposed")
                 | Q(submitted_to__isnull=False, submitted_on__isnull=False),
                 name="recommendation_submitted_has_meeting",
-                violation_error_message="A submitted recommendation names its meeting and date.",
+                violation_error_message=_("A submitted recommendation names its meeting and date."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.meeting}: recommendation {self.number}"
+        return gettext("%(meeting)s: recommendation %(number)s") % {
+            "meeting": self.meeting,
+            "number": self.number,
+        }
 
     @property
     def number(self) -> str:
@@ -81,17 +89,18 @@ class Recommendation(Sourced):
     @property
     def label(self) -> str:
         """How the pages and messages name it: "Recommendation 3"."""
-        return f"Recommendation {self.number}"
+        return gettext("Recommendation %(number)s") % {"number": self.number}
 
 
 class Mechanism(Sourced):
     """An existing bilateral, regional or international mechanism to which follow-up can be
     passed after the 12-month period (paragraph 25)."""
 
-    class Scope(models.TextChoices):
-        BILATERAL = "bilateral", "Bilateral"
-        REGIONAL = "regional", "Regional"
-        INTERNATIONAL = "international", "International"
+    class Scope(TextChoices):
+        # Translators: the scope of an existing mechanism follow-up is passed to.
+        BILATERAL = "bilateral", _("Bilateral")
+        REGIONAL = "regional", _("Regional")
+        INTERNATIONAL = "international", _("International")
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200, unique=True)
@@ -122,7 +131,7 @@ class RecommendationEvent(models.Model):
     )
     from_status = models.CharField(max_length=16, choices=Recommendation.Status.choices)
     to_status = models.CharField(max_length=16, choices=Recommendation.Status.choices)
-    happened_on = models.DateField(help_text="The date of the move itself (a meeting's date).")
+    happened_on = models.DateField(help_text=_("The date of the move itself (a meeting's date)."))
     note = models.TextField(blank=True, max_length=2000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -167,13 +176,13 @@ class Handover(Sourced):
                 condition=Q(recommendation__isnull=False, commitment__isnull=True)
                 | Q(recommendation__isnull=True, commitment__isnull=False),
                 name="handover_one_item",
-                violation_error_message="A handover passes on a recommendation or a commitment.",
+                violation_error_message=_("A handover passes on a recommendation or a commitment."),
             ),
         ]
 
     def __str__(self):
         item = self.recommendation or self.commitment
-        return f"{item} to {self.mechanism}"
+        return gettext("%(item)s to %(mechanism)s") % {"item": item, "mechanism": self.mechanism}
 
     @property
     def item(self):
@@ -193,4 +202,7 @@ class SentReminder(models.Model):
         ordering = ["-sent_at"]
 
     def __str__(self):
-        return f"{self.key} to {self.recipient}"
+        return gettext("%(reminder)s to %(address)s") % {
+            "reminder": self.key,
+            "address": self.recipient,
+        }

@@ -10,12 +10,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from commitments.models.choices import TextChoices
 from commitments.models.reference import Participant
 from commitments.models.sourcing import Sourced
 
-END_BEFORE_START_MESSAGE = "The end date cannot be before the start date."
+END_BEFORE_START_MESSAGE = _("The end date cannot be before the start date.")
 
 
 class SlugManager(models.Manager):
@@ -25,9 +28,9 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
-class DatePrecision(models.TextChoices):
-    DAY = "day", "Exact days"
-    MONTH = "month", "Month only"
+class DatePrecision(TextChoices):
+    DAY = "day", _("Exact days")
+    MONTH = "month", _("Month only")
 
 
 class DatedMeeting(Sourced):
@@ -41,7 +44,7 @@ class DatedMeeting(Sourced):
         max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     date_note = models.CharField(
-        max_length=300, blank=True, help_text="Where sources disagree on the dates, say so here."
+        max_length=300, blank=True, help_text=_("Where sources disagree on the dates, say so here.")
     )
     outcome = models.TextField(blank=True, max_length=10_000)
 
@@ -66,7 +69,9 @@ class DatedMeeting(Sourced):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = END_BEFORE_START_MESSAGE
         if self.slug and self._slug_taken_by_other_kind():
-            errors["slug"] = "Another meeting already has this address; choose another slug."
+            errors["slug"] = gettext(
+                "Another meeting already has this address; choose another slug."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -76,7 +81,7 @@ class DatedMeeting(Sourced):
         return other.objects.filter(slug=self.slug).exists()
 
 
-FOUNDING_NEEDS_PERIOD_MESSAGE = "The founding meeting needs a review period in months."
+FOUNDING_NEEDS_PERIOD_MESSAGE = _("The founding meeting needs a review period in months.")
 
 
 class MinisterialMeetingQuerySet(models.QuerySet):
@@ -100,9 +105,10 @@ class MinisterialMeeting(DatedMeeting):
     date is always computed from its end date, never stored.
     """
 
-    class Level(models.TextChoices):
-        MINISTERIAL = "ministerial", "Ministerial"
-        SENIOR_OFFICIALS = "senior_officials", "Senior officials"
+    class Level(TextChoices):
+        # Translators: the level of a meeting: Ministers, or their senior officials.
+        MINISTERIAL = "ministerial", _("Ministerial")
+        SENIOR_OFFICIALS = "senior_officials", _("Senior officials")
 
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=80)
@@ -114,20 +120,20 @@ class MinisterialMeeting(DatedMeeting):
         limit_choices_to={"kind": Participant.Kind.STATE},
     )
     co_chair_persons = models.CharField(
-        max_length=300, blank=True, help_text="The Ministers who co-chaired, by name."
+        max_length=300, blank=True, help_text=_("The Ministers who co-chaired, by name.")
     )
     is_founding = models.BooleanField(
-        default=False, help_text="The conference whose statement set up the follow-up."
+        default=False, help_text=_("The conference whose statement set up the follow-up.")
     )
     review_period_months = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="For the founding meeting: months within which results go to Ministers.",
+        help_text=_("For the founding meeting: months within which results go to Ministers."),
     )
     attendance_summary = models.TextField(
         max_length=5000,
         blank=True,
-        help_text="Attendance as the sources give it; keep each source's figures.",
+        help_text=_("Attendance as the sources give it; keep each source's figures."),
     )
 
     objects = MinisterialMeetingManager()
@@ -140,7 +146,7 @@ class MinisterialMeeting(DatedMeeting):
                 fields=["is_founding"],
                 condition=Q(is_founding=True),
                 name="ministerialmeeting_one_founding",
-                violation_error_message="There is already a founding meeting.",
+                violation_error_message=_("There is already a founding meeting."),
             ),
             models.CheckConstraint(
                 condition=Q(is_founding=False)
@@ -155,7 +161,9 @@ class MinisterialMeeting(DatedMeeting):
 
     @property
     def category(self) -> str:
-        return f"{self.get_level_display()} meeting"
+        if self.level == self.Level.SENIOR_OFFICIALS:
+            return gettext("Senior officials meeting")
+        return gettext("Ministerial meeting")
 
     def clean(self):
         super().clean()
@@ -191,7 +199,7 @@ class ExpertGroup(Sourced):
         null=True,
         blank=True,
         related_name="coordinated_groups",
-        help_text="The participant that coordinates the group.",
+        help_text=_("The participant that coordinates the group."),
     )
     coordinator_person = models.CharField(max_length=200, blank=True)
     commitments = models.ManyToManyField(
@@ -214,7 +222,7 @@ class ExpertGroup(Sourced):
         return (self.slug,)
 
 
-NOT_TRACKED_MESSAGE = "Only the co-chairs and participating states and entities can take part."
+NOT_TRACKED_MESSAGE = _("Only the co-chairs and participating states and entities can take part.")
 
 
 class Volunteer(Sourced):
@@ -223,7 +231,7 @@ class Volunteer(Sourced):
     group = models.ForeignKey(ExpertGroup, on_delete=models.CASCADE)
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT)
     expert_names = models.TextField(
-        blank=True, max_length=2000, help_text="The named expert officials, if known."
+        blank=True, max_length=2000, help_text=_("The named expert officials, if known.")
     )
     volunteered_on = models.DateField(null=True, blank=True)
 
@@ -235,12 +243,15 @@ class Volunteer(Sourced):
             models.UniqueConstraint(
                 fields=["group", "participant"],
                 name="volunteer_once_per_group",
-                violation_error_message="This participant already volunteered for the group.",
+                violation_error_message=_("This participant already volunteered for the group."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.participant} in {self.group}"
+        return gettext("%(participant)s in %(group)s") % {
+            "participant": self.participant,
+            "group": self.group,
+        }
 
     def clean(self):
         if self.participant_id and not self.participant.is_tracked:
@@ -251,10 +262,11 @@ class ExpertMeeting(DatedMeeting):
     """A meeting of experts under paragraph 23: of one group, or across groups (the Jakarta
     coordination and preparatory meetings of March 2003 have no single group)."""
 
-    class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        HELD = "held", "Held"
-        CANCELLED = "cancelled", "Cancelled"
+    class Status(TextChoices):
+        # Translators: the status of an experts' meeting.
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
 
     title = models.CharField(max_length=200)
     group = models.ForeignKey(
@@ -263,7 +275,7 @@ class ExpertMeeting(DatedMeeting):
         null=True,
         blank=True,
         related_name="meetings",
-        help_text="Leave blank for a meeting across groups.",
+        help_text=_("Leave blank for a meeting across groups."),
     )
     host = models.ForeignKey(
         Participant,
@@ -290,7 +302,9 @@ class ExpertMeeting(DatedMeeting):
 
     @property
     def category(self) -> str:
-        return "Experts' meeting" if self.group_id else "Meeting across the experts' groups"
+        if self.group_id:
+            return gettext("Experts' meeting")
+        return gettext("Meeting across the experts' groups")
 
     def clean(self):
         super().clean()
@@ -300,7 +314,7 @@ class ExpertMeeting(DatedMeeting):
             and self.start_date > timezone.localdate()
         ):
             raise ValidationError(
-                {"status": "A meeting that starts in the future cannot be marked as held."}
+                {"status": gettext("A meeting that starts in the future cannot be marked as held.")}
             )
 
 
@@ -340,27 +354,30 @@ class Attendance(MeetingParticipation):
 
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT)
     delegates = models.TextField(
-        blank=True, max_length=2000, help_text="Named officials, one per line."
+        blank=True, max_length=2000, help_text=_("Named officials, one per line.")
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "participant__short_name"]
-        verbose_name_plural = "attendance"
+        verbose_name_plural = _("attendance")
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "participant"],
                 name="attendance_once_per_meeting",
-                violation_error_message="This participant is already recorded as attending.",
+                violation_error_message=_("This participant is already recorded as attending."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.participant} at {self.meeting}"
+        return gettext("%(participant)s at %(meeting)s") % {
+            "participant": self.participant,
+            "meeting": self.meeting,
+        }
 
 
-ASSISTANCE_ORGANISATION_MESSAGE = "Only an organisation can assist a meeting."
+ASSISTANCE_ORGANISATION_MESSAGE = _("Only an organisation can assist a meeting.")
 
 
 class Assistance(MeetingParticipation):
@@ -371,23 +388,28 @@ class Assistance(MeetingParticipation):
 
     # Restricted to organisations by clean() (a clear message) and by the admin's choices.
     organisation = models.ForeignKey(Participant, on_delete=models.PROTECT)
-    role = models.CharField(max_length=300, help_text="What the organisation did for the meeting.")
+    role = models.CharField(
+        max_length=300, help_text=_("What the organisation did for the meeting.")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "organisation__short_name"]
-        verbose_name_plural = "assistance"
+        verbose_name_plural = _("assistance")
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "organisation"],
                 name="assistance_once_per_meeting",
-                violation_error_message="This organisation is already recorded for the meeting.",
+                violation_error_message=_("This organisation is already recorded for the meeting."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.organisation} assisting {self.meeting}"
+        return gettext("%(organisation)s assisting %(meeting)s") % {
+            "organisation": self.organisation,
+            "meeting": self.meeting,
+        }
 
     def clean(self):
         if self.organisation_id and self.organisation.kind != Participant.Kind.ORGANISATION:
@@ -399,7 +421,7 @@ def meeting_document_path(instance, filename):
     return f"meeting-documents/{uuid.uuid4().hex}/{get_valid_filename(filename)[-120:]}"
 
 
-DOCUMENT_NEEDS_LINK_OR_FILE = "Give the document's web address, or attach the file, or both."
+DOCUMENT_NEEDS_LINK_OR_FILE = _("Give the document's web address, or attach the file, or both.")
 
 
 class MeetingDocument(Sourced):
@@ -409,7 +431,7 @@ class MeetingDocument(Sourced):
 
     meeting = models.ForeignKey(ExpertMeeting, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(max_length=200)
-    url = models.URLField("web address", max_length=500, blank=True)
+    url = models.URLField(_("web address"), max_length=500, blank=True)
     file = models.FileField(upload_to=meeting_document_path, max_length=300, blank=True)
     content_type = models.CharField(max_length=120, blank=True, editable=False)
     added_by = models.ForeignKey(

@@ -9,26 +9,33 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from commitments.models.choices import TextChoices
 from commitments.models.reference import Commitment, Participant
 from commitments.models.sourcing import Confidence
 
 # The first day of the Bali conference: no report can speak for an earlier date.
 EARLIEST_AS_OF = datetime.date(2002, 2, 26)
 
-SUBMITTED_IMMUTABLE_MESSAGE = (
+SUBMITTED_IMMUTABLE_MESSAGE = _(
     "A submitted report cannot be changed or deleted. Record a correction instead: a new "
     "report that supersedes this one."
 )
-AS_OF_TOO_EARLY_MESSAGE = "The date cannot be before the Bali conference opened (26 February 2002)."
-AS_OF_IN_FUTURE_MESSAGE = "The date a report speaks for cannot be in the future."
-UNTRACKED_PARTICIPANT_MESSAGE = (
+AS_OF_TOO_EARLY_MESSAGE = _(
+    "The date cannot be before the Bali conference opened (26 February 2002)."
+)
+AS_OF_IN_FUTURE_MESSAGE = _("The date a report speaks for cannot be in the future.")
+UNTRACKED_PARTICIPANT_MESSAGE = _(
     "Progress is reported only by the co-chairs and participating states and entities, "
     "not by observers or organisations."
 )
-UNTRACKED_COMMITMENT_MESSAGE = "Progress is reported only on tracked commitments."
+UNTRACKED_COMMITMENT_MESSAGE = _("Progress is reported only on tracked commitments.")
+SELF_CORRECTION_MESSAGE = _("A report cannot correct itself.")
 
 
 def superseding_corrections(as_of=None):
@@ -39,14 +46,16 @@ def superseding_corrections(as_of=None):
     return corrections if as_of is None else corrections.filter(as_of__lte=as_of)
 
 
-class ReportStatus(models.TextChoices):
+class ReportStatus(TextChoices):
     # The Open Government Partnership's completion levels: neutral, not a score. In this
     # order: a scale, not a ranking of participants.
-    NOT_STARTED = "not_started", "Not started"
-    LIMITED = "limited", "Limited"
-    SUBSTANTIAL = "substantial", "Substantial"
-    COMPLETE = "complete", "Complete"
-    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    # Translators: the status scale of a progress report, which participants report on
+    # themselves. Keep the words neutral: a step of a scale, never a score or a grade.
+    NOT_STARTED = "not_started", _("Not started")
+    LIMITED = "limited", _("Limited")
+    SUBSTANTIAL = "substantial", _("Substantial")
+    COMPLETE = "complete", _("Complete")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
 def rank(field: str, values) -> Case:
@@ -94,22 +103,23 @@ class ProgressReport(models.Model):
 
     Status = ReportStatus
 
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
+    class State(TextChoices):
+        # Translators: the state of a progress report.
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
 
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="reports")
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="reports")
     status = models.CharField(max_length=16, choices=Status.choices)
-    as_of = models.DateField("as of", help_text="The date this report speaks for.")
+    as_of = models.DateField(_("as of"), help_text=_("The date this report speaks for."))
     narrative = models.TextField(max_length=10_000)
     evidence_links = models.TextField(
         blank=True,
         max_length=5000,
-        help_text="Links to evidence (laws, agreements, reports), one per line.",
+        help_text=_("Links to evidence (laws, agreements, reports), one per line."),
     )
     source = models.CharField(
-        max_length=300, blank=True, help_text="Who or what the information comes from."
+        max_length=300, blank=True, help_text=_("Who or what the information comes from.")
     )
     confidence = models.CharField(
         max_length=16, choices=Confidence.choices, default=Confidence.MEDIUM
@@ -121,7 +131,7 @@ class ProgressReport(models.Model):
         null=True,
         blank=True,
         related_name="corrections",
-        help_text="The submitted report this one corrects, if any.",
+        help_text=_("The submitted report this one corrects, if any."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -155,12 +165,12 @@ class ProgressReport(models.Model):
         blank=True,
         related_name="reports",
         editable=False,
-        help_text="The uploaded file this report was imported from, if any.",
+        help_text=_("The uploaded file this report was imported from, if any."),
     )
     is_demo = models.BooleanField(
         default=False,
         editable=False,
-        help_text="Synthetic data made by `seed_demo` for demonstrations, never real progress.",
+        help_text=_("Synthetic data made by `seed_demo` for demonstrations, never real progress."),
     )
 
     objects = ProgressReportQuerySet.as_manager()
@@ -206,23 +216,27 @@ class ProgressReport(models.Model):
                 condition=Q(state="draft", submitted_at__isnull=True)
                 | Q(state="submitted", submitted_at__isnull=False),
                 name="progressreport_submitted_has_timestamp",
-                violation_error_message="A submitted report needs the time it was submitted.",
+                violation_error_message=_("A submitted report needs the time it was submitted."),
             ),
             models.CheckConstraint(
                 condition=~Q(corrects=F("pk")),
                 name="progressreport_not_correcting_itself",
-                violation_error_message="A report cannot correct itself.",
+                violation_error_message=SELF_CORRECTION_MESSAGE,
             ),
             models.UniqueConstraint(
                 fields=["corrects"],
                 condition=Q(state="submitted"),
                 name="progressreport_one_submitted_correction",
-                violation_error_message="This report has already been corrected.",
+                violation_error_message=_("This report has already been corrected."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.participant} on {self.commitment.code}, as of {self.as_of:%d %B %Y}"
+        return gettext("%(participant)s on %(commitment)s, as of %(date)s") % {
+            "participant": self.participant,
+            "commitment": self.commitment.code,
+            "date": date_format(self.as_of, "d F Y"),
+        }
 
     def save(self, *args, **kwargs):
         # The last line of defence for immutability: code paths that skip clean() (scripts,
@@ -335,7 +349,9 @@ class ProgressReport(models.Model):
             elif self.as_of > timezone.localdate():
                 errors["as_of"] = AS_OF_IN_FUTURE_MESSAGE
         if bad_links := self._invalid_evidence_links():
-            errors["evidence_links"] = "Not a valid web address: " + ", ".join(bad_links)
+            errors["evidence_links"] = gettext("Not a valid web address: %(links)s") % {
+                "links": ", ".join(bad_links)
+            }
         if self.corrects_id and (message := self._correction_problem()):
             errors["corrects"] = message
         if errors:
@@ -354,14 +370,14 @@ class ProgressReport(models.Model):
     def _correction_problem(self) -> str | None:
         original = self.corrects
         if original.pk == self.pk:
-            return "A report cannot correct itself."
+            return str(SELF_CORRECTION_MESSAGE)
         if not original.is_submitted:
-            return "Only a submitted report can be corrected; edit the draft instead."
+            return gettext("Only a submitted report can be corrected; edit the draft instead.")
         if (original.participant_id, original.commitment_id) != (
             self.participant_id,
             self.commitment_id,
         ):
-            return "A correction must be for the same participant and commitment."
+            return gettext("A correction must be for the same participant and commitment.")
         return None
 
 
@@ -401,7 +417,9 @@ class Official(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="official"
     )
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="officials")
-    title = models.CharField(max_length=200, blank=True, help_text="Position, ministry or agency.")
+    title = models.CharField(
+        max_length=200, blank=True, help_text=_("Position, ministry or agency.")
+    )
 
     history = HistoricalRecords()
 
@@ -409,7 +427,10 @@ class Official(models.Model):
         ordering = ["participant__short_name", "user__username"]
 
     def __str__(self):
-        return f"{self.user} for {self.participant}"
+        return gettext("%(user)s for %(participant)s") % {
+            "user": self.user,
+            "participant": self.participant,
+        }
 
     def clean(self):
         if self.participant_id and not self.participant.is_tracked:

@@ -4,12 +4,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-ISO3_MESSAGE = "The ISO 3166 code must be three capital letters, such as IDN."
-CO_CHAIR_MESSAGE = "Only a state can co-chair a meeting."
-ORGANISATION_ISO3_MESSAGE = "An organisation has no ISO 3166 country code."
-STATE_NEEDS_ISO3_MESSAGE = (
+from commitments.models.choices import TextChoices
+
+ISO3_MESSAGE = _("The ISO 3166 code must be three capital letters, such as IDN.")
+CO_CHAIR_MESSAGE = _("Only a state can co-chair a meeting.")
+ORGANISATION_ISO3_MESSAGE = _("An organisation has no ISO 3166 country code.")
+STATE_NEEDS_ISO3_MESSAGE = _(
     "A state or entity needs its ISO 3166 code: its pages are addressed by it."
 )
 
@@ -31,31 +35,35 @@ class ParticipantManager(models.Manager.from_queryset(ParticipantQuerySet)):
 class Participant(models.Model):
     """A state, entity or organisation named in paragraphs 1 and 2 of the statement."""
 
-    class Kind(models.TextChoices):
-        STATE = "state", "State"
-        ENTITY = "entity", "Entity"
-        ORGANISATION = "organisation", "Organisation"
+    class Kind(TextChoices):
+        # Translators: the kind of a participant named in the statement.
+        STATE = "state", _("State")
+        ENTITY = "entity", _("Entity")
+        ORGANISATION = "organisation", _("Organisation")
 
-    class Role(models.TextChoices):
-        CO_CHAIR = "co_chair", "Co-chair"
-        PARTICIPANT = "participant", "Participant"
-        OBSERVER = "observer", "Observer"
+    class Role(TextChoices):
+        # Translators: a participant's role at the conference.
+        CO_CHAIR = "co_chair", _("Co-chair")
+        PARTICIPANT = "participant", _("Participant")
+        OBSERVER = "observer", _("Observer")
 
     TRACKED_ROLES = (Role.CO_CHAIR, Role.PARTICIPANT)
     TRACKED_KINDS = (Kind.STATE, Kind.ENTITY)
 
-    name = models.CharField(max_length=200, unique=True, help_text="As printed in the statement.")
+    name = models.CharField(
+        max_length=200, unique=True, help_text=_("As printed in the statement.")
+    )
     short_name = models.CharField(max_length=100, unique=True)
     iso3 = models.CharField(
-        "ISO 3166 alpha-3",
+        _("ISO 3166 alpha-3"),
         max_length=3,
         blank=True,
-        help_text="The present-day code, where one exists (East Timor: TLS).",
+        help_text=_("The present-day code, where one exists (East Timor: TLS)."),
     )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     role = models.CharField(max_length=16, choices=Role.choices)
     statement_order = models.PositiveSmallIntegerField(
-        default=0, help_text="Position in the statement's lists, to show them as printed."
+        default=0, help_text=_("Position in the statement's lists, to show them as printed.")
     )
     notes = models.TextField(blank=True, max_length=5000)
 
@@ -137,12 +145,12 @@ class Paragraph(models.Model):
             models.CheckConstraint(
                 condition=Q(number__gte=1),
                 name="paragraph_number_positive",
-                violation_error_message="Paragraphs are numbered from 1.",
+                violation_error_message=_("Paragraphs are numbered from 1."),
             ),
         ]
 
     def __str__(self):
-        return f"Paragraph {self.number}"
+        return gettext("Paragraph %(number)s") % {"number": self.number}
 
     def natural_key(self):
         return (self.number,)
@@ -172,9 +180,9 @@ class Commitment(models.Model):
     code = models.SlugField(max_length=8, unique=True)
     paragraph = models.ForeignKey(Paragraph, on_delete=models.PROTECT, related_name="commitments")
     title = models.CharField(max_length=120)
-    text = models.TextField(max_length=20_000, help_text="The words of the statement.")
+    text = models.TextField(max_length=20_000, help_text=_("The words of the statement."))
     is_tracked = models.BooleanField(
-        default=True, help_text="Participants report progress only on tracked commitments."
+        default=True, help_text=_("Participants report progress only on tracked commitments.")
     )
     display_order = models.PositiveSmallIntegerField(default=0)
 

@@ -1,25 +1,33 @@
 """Where a historical fact comes from and how sure we are of it."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from commitments.models.choices import TextChoices
 
 
-class Confidence(models.TextChoices):
-    HIGH = "high", "High"
-    MEDIUM_HIGH = "medium_high", "Medium-high"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
+class Confidence(TextChoices):
+    # Translators: how sure a record is of its source; a neutral description of the source,
+    # never a judgement of a participant.
+    HIGH = "high", _("High")
+    MEDIUM_HIGH = "medium_high", _("Medium-high")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
     # Worked out from other recorded facts (for example a date difference), not read in a source.
-    DERIVED = "derived", "Derived"
+    DERIVED = "derived", _("Derived")
 
 
 CONFIDENCE_MEANINGS = {
-    Confidence.HIGH: "Read in an official source: the law, the agreement, the meeting's report.",
-    Confidence.MEDIUM_HIGH: "Read in a reliable secondary source that cites an official one.",
-    Confidence.MEDIUM: "Read in a secondary or unofficial source, or in sources that disagree "
-    "(both are kept).",
-    Confidence.LOW: "Reported without a source that could be checked.",
-    Confidence.DERIVED: "Worked out from other recorded facts (for example a date difference), "
-    "not read in a source.",
+    Confidence.HIGH: _("Read in an official source: the law, the agreement, the meeting's report."),
+    Confidence.MEDIUM_HIGH: _("Read in a reliable secondary source that cites an official one."),
+    Confidence.MEDIUM: _(
+        "Read in a secondary or unofficial source, or in sources that disagree (both are kept)."
+    ),
+    Confidence.LOW: _("Reported without a source that could be checked."),
+    Confidence.DERIVED: _(
+        "Worked out from other recorded facts (for example a date difference), not read in a "
+        "source."
+    ),
 }
 
 
@@ -29,7 +37,7 @@ class Sourced(models.Model):
     source = models.TextField(
         max_length=2000,
         blank=True,
-        help_text="The document or page this record comes from, as a citation.",
+        help_text=_("The document or page this record comes from, as a citation."),
     )
     source_url = models.URLField(blank=True, max_length=500)
     confidence = models.CharField(

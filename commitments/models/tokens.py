@@ -11,10 +11,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 TOKEN_NAME_MAX_LENGTH = 100
-NAME_TAKEN_MESSAGE = "You already have an active token with this name; choose another name."
+NAME_TAKEN_MESSAGE = _("You already have an active token with this name; choose another name.")
 
 
 def token_digest(secret: str) -> str:
@@ -34,7 +35,7 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
     name = models.CharField(
-        max_length=TOKEN_NAME_MAX_LENGTH, help_text="What the token is for, in the user's words."
+        max_length=TOKEN_NAME_MAX_LENGTH, help_text=_("What the token is for, in the user's words.")
     )
     # The secret's first characters: not enough to use, enough to tell tokens apart.
     prefix = models.CharField(max_length=16, editable=False)
@@ -50,7 +51,7 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "API token"
+        verbose_name = _("API token")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "name"],

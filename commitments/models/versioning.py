@@ -4,6 +4,7 @@ so that cached pages and documents are keyed on the data they were made from."""
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DataVersion(models.Model):
@@ -15,7 +16,7 @@ class DataVersion(models.Model):
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "data version"
+        verbose_name = _("data version")
 
     def __str__(self):
         return str(self.token)

@@ -1,6 +1,7 @@
 """Comments on submitted reports: the secretariat acknowledges or asks, the officials reply."""
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from commitments import notifications
 from commitments.history import record_as
@@ -11,7 +12,7 @@ class CommentAlreadyReceived(Exception):
     """The form that would add this comment was posted before: `comment` is what it made."""
 
     def __init__(self, comment: Comment):
-        super().__init__("This comment was already received.")
+        super().__init__(_("This comment was already received."))
         self.comment = comment
 
 

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commitments.handover_register import (
     BAD_ITEM_MESSAGE,
@@ -23,17 +25,17 @@ from commitments.history import record_as
 from commitments.models import Commitment, Handover, Mechanism, MinisterialMeeting, Recommendation
 from commitments.services import recommendations as moves
 
-NO_FOUNDING_MESSAGE = (
+NO_FOUNDING_MESSAGE = gettext_lazy(
     "No founding meeting is recorded, so the 12-month period is not known and no handover "
     "can be recorded yet."
 )
-FUTURE_MESSAGE = "The date passed on cannot be in the future."
+FUTURE_MESSAGE = gettext_lazy("The date passed on cannot be in the future.")
 
 
 def refuse_within_the_period(passed_on) -> None:
     """Paragraph 25: a handover is dated after the 12-month period, and not in the future."""
     if not isinstance(passed_on, datetime.date):
-        raise ValidationError("Give the date of the handover.")
+        raise ValidationError(moves.DATE_MISSING_MESSAGES[moves.OF_HANDOVER])
     founding = MinisterialMeeting.objects.founding()
     earliest = earliest_handover_date(founding)
     if earliest is None:
@@ -42,9 +44,11 @@ def refuse_within_the_period(passed_on) -> None:
         raise ValidationError(FUTURE_MESSAGE)
     if passed_on < earliest:
         raise ValidationError(
-            "Follow-up is passed on after the 12-month period (paragraph 25), which ended on "
-            f"{date_format(founding.review_due_date)}: choose a date on or after "
-            f"{date_format(earliest)}."
+            _(
+                "Follow-up is passed on after the 12-month period (paragraph 25), which ended "
+                "on %(ended)s: choose a date on or after %(earliest)s."
+            )
+            % {"ended": date_format(founding.review_due_date), "earliest": date_format(earliest)}
         )
 
 
@@ -57,11 +61,11 @@ def hand_over_recommendation(
     recommendation = moves.locked(recommendation)
     moves.refuse_unless_from(recommendation, moves.HAND_OVER)
     if recommendation.considered_on:
-        not_before, since = recommendation.considered_on, "Ministers considered it"
+        not_before, since = recommendation.considered_on, moves.since_considered()
     else:
         not_before = recommendation.submitted_on
-        since = f"its submission to {recommendation.submitted_to}"
-    moves.check_date(on, not_before=not_before, since=since, what="of the handover")
+        since = moves.since_submitted_to(recommendation.submitted_to)
+    moves.check_date(on, not_before=not_before, since=since, what=moves.OF_HANDOVER)
     refuse_within_the_period(on)
     handover = Handover(
         recommendation=recommendation,
@@ -87,18 +91,25 @@ def hand_over_commitment(
     to several mechanisms, but to each only once."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if not commitment.is_tracked:
-        raise ValidationError(BAD_ITEM_MESSAGE)
+        raise ValidationError(_(BAD_ITEM_MESSAGE))
     refuse_within_the_period(on)
     earlier = commitment.handovers.filter(mechanism=mechanism).first()
     if earlier is not None:
         raise ValidationError(
-            f"Commitment {commitment.code} was already passed on to {mechanism} on "
-            f"{date_format(earlier.passed_on)}."
+            _("Commitment %(code)s was already passed on to %(mechanism)s on %(date)s.")
+            % {
+                "code": commitment.code,
+                "mechanism": mechanism,
+                "date": date_format(earlier.passed_on),
+            }
         )
     if not commitment_not_done_count(commitment, timezone.localdate()):
         raise ValidationError(
-            f"Every participant is complete on commitment {commitment.code}, or has said it "
-            "does not apply: there is no further follow-up to pass on."
+            _(
+                "Every participant is complete on commitment %(code)s, or has said it does "
+                "not apply: there is no further follow-up to pass on."
+            )
+            % {"code": commitment.code}
         )
     handover = Handover(
         commitment=commitment, mechanism=mechanism, passed_on=on, note=note.strip(),
@@ -120,4 +131,4 @@ def hand_over(*, item, mechanism: Mechanism, on, user, note: str = "") -> Handov
     if isinstance(item, Commitment):
         return hand_over_commitment(commitment=item, mechanism=mechanism, on=on, user=user,
                                     note=note)  # fmt: skip
-    raise ValidationError(BAD_ITEM_MESSAGE)
+    raise ValidationError(_(BAD_ITEM_MESSAGE))

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from commitments import caching, notifications
 from commitments.imports import FileProblem, RowPlan, plan_rows, read_table
@@ -25,7 +27,8 @@ class ImportAlreadyApplied(ValidationError):
     def __init__(self, batch: ReportImport):
         when = timezone.localtime(batch.applied_at)
         super().__init__(
-            f"This file was already applied on {when:%-d %B %Y at %H:%M}: nothing more was written."
+            _("This file was already applied on %(date)s at %(time)s: nothing more was written.")
+            % {"date": date_format(when, "DATE_FORMAT"), "time": date_format(when, "H:i")}
         )
         self.batch = batch
 
@@ -41,8 +44,10 @@ class PreviewOutOfDate(ValidationError):
 
     def __init__(self, batch: ReportImport):
         super().__init__(
-            "The reports changed since this preview was made, so the file would now do "
-            "something else. Nothing was written: look at the new preview below."
+            _(
+                "The reports changed since this preview was made, so the file would now do "
+                "something else. Nothing was written: look at the new preview below."
+            )
         )
         self.batch = batch
 
@@ -88,7 +93,7 @@ def import_apply(*, batch: ReportImport, user) -> ReportImport:
         with batch.file.open("rb") as stored:
             plans, problem = plans_for(batch.original_name, stored.read(), user)
         rows = [plan.as_json() for plan in plans]
-        if rows == batch.rows and problem == batch.file_error:
+        if what_rows_do(rows) == what_rows_do(batch.rows) and problem == batch.file_error:
             return _apply(batch, plans, user)
     # Stored in a transaction of its own, so that the user sees the new preview.
     with transaction.atomic():
@@ -97,13 +102,23 @@ def import_apply(*, batch: ReportImport, user) -> ReportImport:
     raise PreviewOutOfDate(batch)
 
 
+def what_rows_do(rows: list[dict]) -> list[dict]:
+    """The rows' plan without its words: the notes and the error messages are in the
+    language of the page that made the preview, which need not be the one that applies it
+    (and they follow from the rest: the same file, the same actions, the same reports)."""
+    return [
+        {**row, "note": "", "errors": [column for column, _message in row["errors"]]}
+        for row in rows
+    ]
+
+
 def _not_applicable_message(batch: ReportImport) -> str:
     if batch.file_error or batch.error_count:
-        return (
+        return _(
             "The file has errors, so none of it can be applied. Download the rows with "
             "errors, correct them and upload the file again."
         )
-    return "The file has nothing new: every row is unchanged or repeated. Nothing was written."
+    return _("The file has nothing new: every row is unchanged or repeated. Nothing was written.")
 
 
 def _apply(batch: ReportImport, plans: list[RowPlan], user) -> ReportImport:

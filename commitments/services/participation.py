@@ -4,6 +4,7 @@ participant for an experts' group, and records who attended a meeting for it."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commitments.history import record_as
 from commitments.models import Attendance, Confidence, ExpertMeeting, Volunteer
@@ -17,11 +18,16 @@ def names_one_per_line(text: str) -> str:
 
 
 def self_recorded_source(participant) -> str:
+    """The record's source: stored with it and published (the open data), so in English
+    whatever the language of the page that made it."""
     return f"Recorded on this site by an official of {participant.short_name}."
 
 
 def already_volunteered_message(group, participant) -> str:
-    return f"{participant.short_name} has already volunteered for {group.short_name}."
+    return _("%(participant)s has already volunteered for %(group)s.") % {
+        "participant": participant.short_name,
+        "group": group.short_name,
+    }
 
 
 def volunteer(*, group, participant, expert_names: str, user) -> Volunteer:
@@ -57,8 +63,9 @@ def record_attendance(*, meeting, participant, delegates: str, user) -> bool:
     update keeps the earlier text in the row's history."""
     if not may_record_attendance(meeting):
         raise ValidationError(
-            f"{meeting} was {meeting.get_status_display().lower()}: no attendance can be "
-            "recorded for it."
+            # Translators: %(status)s is the meeting's status, e.g. "cancelled".
+            _("%(meeting)s was %(status)s: no attendance can be recorded for it.")
+            % {"meeting": meeting, "status": meeting.get_status_display().lower()}
         )
     delegates = names_one_per_line(delegates)
     try:

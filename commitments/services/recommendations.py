@@ -16,7 +16,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commitments.history import record_as
 from commitments.models import MinisterialMeeting, Recommendation, RecommendationEvent
@@ -32,17 +34,77 @@ MOVES_FROM = {
     CLOSE: (Status.CONSIDERED,),
     HAND_OVER: (Status.SUBMITTED, Status.CONSIDERED),
 }
-CLOSED_AS = {Status.IMPLEMENTED: "implemented", Status.HANDED_OVER: "handed over"}
+# A closed recommendation's refusal of any further move, by how it was closed.
+CLOSED_MESSAGES = {
+    Status.IMPLEMENTED: gettext_lazy(
+        "This recommendation is already closed: implemented on %(date)s. Nothing more can "
+        "happen to it."
+    ),
+    Status.HANDED_OVER: gettext_lazy(
+        "This recommendation is already closed: handed over on %(date)s. Nothing more can "
+        "happen to it."
+    ),
+}
 
-ENDED_BEFORE_MESSAGE = (
-    "Cannot submit to {meeting}: submitting to a meeting that ended before the recommendation "
-    "was made ({meeting} ended on {ended}; the recommendation was made at {made_at}, from {made})."
+ENDED_BEFORE_MESSAGE = gettext_lazy(
+    "Cannot submit to %(meeting)s: submitting to a meeting that ended before the "
+    "recommendation was made (%(meeting)s ended on %(ended)s; the recommendation was made at "
+    "%(made_at)s, from %(made)s)."
 )
-NOT_SUBMITTED_HANDOVER_MESSAGE = (
+NOT_SUBMITTED_HANDOVER_MESSAGE = gettext_lazy(
     "This recommendation was never submitted to Ministers, so it cannot be handed over: "
     "paragraph 25 passes on follow-up only after the results have gone to Ministers. "
     "Submit it to a ministerial meeting first."
 )
+
+# What check_date says of each move's date, by the date it checks (`what`): whole sentences,
+# so that each language words them its own way.
+OF_HANDOVER, OF_SUBMISSION, OF_CONSIDERATION, OF_IMPLEMENTATION = (
+    "handover",
+    "submission",
+    "consideration",
+    "implementation",
+)
+DATE_MISSING_MESSAGES = {
+    OF_HANDOVER: gettext_lazy("Give the date of the handover."),
+    OF_SUBMISSION: gettext_lazy("Give the date of the submission."),
+    OF_CONSIDERATION: gettext_lazy("Give the date of Ministers' consideration."),
+    OF_IMPLEMENTATION: gettext_lazy("Give the date of implementation."),
+}
+DATE_IN_FUTURE_MESSAGES = {
+    OF_HANDOVER: gettext_lazy("The date of the handover cannot be in the future."),
+    OF_SUBMISSION: gettext_lazy("The date of the submission cannot be in the future."),
+    OF_CONSIDERATION: gettext_lazy("The date of Ministers' consideration cannot be in the future."),
+    OF_IMPLEMENTATION: gettext_lazy("The date of implementation cannot be in the future."),
+}
+DATE_TOO_EARLY_MESSAGES = {
+    # Translators: %(since)s is what the date cannot precede: "Ministers considered it", "its
+    # submission to <meeting>", "the meeting that made it, <meeting>". The same in the three
+    # messages below.
+    OF_HANDOVER: gettext_lazy(
+        "The date of the handover (%(date)s) cannot be before %(since)s (%(not_before)s)."
+    ),
+    OF_SUBMISSION: gettext_lazy(
+        "The date of the submission (%(date)s) cannot be before %(since)s (%(not_before)s)."
+    ),
+    OF_CONSIDERATION: gettext_lazy(
+        "The date of Ministers' consideration (%(date)s) cannot be before %(since)s "
+        "(%(not_before)s)."
+    ),
+    OF_IMPLEMENTATION: gettext_lazy(
+        "The date of implementation (%(date)s) cannot be before %(since)s (%(not_before)s)."
+    ),
+}
+
+
+def since_considered() -> str:
+    # Translators: what a date cannot precede, in "cannot be before %(since)s (<date>)".
+    return _("Ministers considered it")
+
+
+def since_submitted_to(meeting) -> str:
+    # Translators: what a date cannot precede, in "cannot be before %(since)s (<date>)".
+    return _("its submission to %(meeting)s") % {"meeting": meeting}
 
 
 def next_moves(status: str) -> list[str]:
@@ -51,7 +113,8 @@ def next_moves(status: str) -> list[str]:
 
 
 def day_in_words(date: datetime.date) -> str:
-    return format_date(date, "j F Y")
+    """The date as the active language writes it ("28 February 2003" in English)."""
+    return date_format(date, "DATE_FORMAT")
 
 
 def locked(recommendation: Recommendation) -> Recommendation:
@@ -69,46 +132,64 @@ def refuse_unless_from(recommendation: Recommendation, move: str) -> None:
     status = recommendation.status
     if status in MOVES_FROM[move]:
         return
-    if status in CLOSED_AS:
+    if status in CLOSED_MESSAGES:
         raise ValidationError(
-            f"This recommendation is already closed: {CLOSED_AS[status]} on "
-            f"{day_in_words(recommendation.closed_on)}. Nothing more can happen to it."
+            CLOSED_MESSAGES[status] % {"date": day_in_words(recommendation.closed_on)}
         )
     if move == SUBMIT:
         raise ValidationError(
-            f"This recommendation was already submitted to {recommendation.submitted_to} on "
-            f"{day_in_words(recommendation.submitted_on)}."
+            _("This recommendation was already submitted to %(meeting)s on %(date)s.")
+            % {
+                "meeting": recommendation.submitted_to,
+                "date": day_in_words(recommendation.submitted_on),
+            }
         )
     if move == HAND_OVER:  # from proposed, the only other status it does not start from
         raise ValidationError(NOT_SUBMITTED_HANDOVER_MESSAGE)
     if status == Status.PROPOSED:
+        if move == CONSIDER:
+            raise ValidationError(
+                _(
+                    "This recommendation has not been submitted to Ministers yet, so they "
+                    "cannot have considered it: submit it to a ministerial meeting first."
+                )
+            )
         raise ValidationError(
-            "This recommendation has not been submitted to Ministers yet, so "
-            + ("they cannot have considered it" if move == CONSIDER else "it cannot be closed")
-            + ": submit it to a ministerial meeting first."
+            _(
+                "This recommendation has not been submitted to Ministers yet, so it cannot be "
+                "closed: submit it to a ministerial meeting first."
+            )
         )
     if move == CONSIDER:  # from considered
         raise ValidationError(
-            f"Ministers' consideration is already recorded: "
-            f"{recommendation.get_outcome_display().lower()} on "
-            f"{day_in_words(recommendation.considered_on)}."
+            # Translators: %(outcome)s is what Ministers did: "endorsed", "noted", "not adopted".
+            _("Ministers' consideration is already recorded: %(outcome)s on %(date)s.")
+            % {
+                "outcome": recommendation.get_outcome_display().lower(),
+                "date": day_in_words(recommendation.considered_on),
+            }
         )
     # CLOSE from submitted
     raise ValidationError(
-        "Only a recommendation that Ministers have considered can be closed as implemented: "
-        "record what Ministers did with it first."
+        _(
+            "Only a recommendation that Ministers have considered can be closed as "
+            "implemented: record what Ministers did with it first."
+        )
     )
 
 
 def check_date(on, *, not_before: datetime.date, since: str, what: str) -> None:
+    """Refuse a move's date that is missing, in the future, or before `not_before` (the
+    event `since` names, in words). `what`: the date checked, OF_HANDOVER, OF_SUBMISSION,
+    OF_CONSIDERATION or OF_IMPLEMENTATION."""
     if not isinstance(on, datetime.date):
-        raise ValidationError(f"Give the date {what}.")
+        raise ValidationError(DATE_MISSING_MESSAGES[what])
     if on > timezone.localdate():
-        raise ValidationError(f"The date {what} cannot be in the future.")
+        raise ValidationError(DATE_IN_FUTURE_MESSAGES[what])
     if on < not_before:
         raise ValidationError(
-            f"The date {what} ({day_in_words(on)}) cannot be before {since} "
-            f"({day_in_words(not_before)})."
+            DATE_TOO_EARLY_MESSAGES[what]
+            % {"date": day_in_words(on), "since": since, "not_before": day_in_words(not_before)}
         )
 
 
@@ -145,30 +226,43 @@ def submit_to_ministers(
     refuse_unless_from(recommendation, SUBMIT)
     if meeting.level != MinisterialMeeting.Level.MINISTERIAL:
         raise ValidationError(
-            f"{meeting} was a {meeting.get_level_display().lower()} meeting: recommendations "
-            "go to Ministers, at a ministerial meeting."
+            # Translators: %(level)s is the meeting's level in lower case, e.g. "senior officials".
+            _(
+                "%(meeting)s was a %(level)s meeting: recommendations go to Ministers, at a "
+                "ministerial meeting."
+            )
+            % {"meeting": meeting, "level": meeting.get_level_display().lower()}
         )
     made_at = recommendation.meeting
     if meeting.end_date < made_at.start_date:
         raise ValidationError(
-            ENDED_BEFORE_MESSAGE.format(
-                meeting=meeting,
-                ended=day_in_words(meeting.end_date),
-                made_at=made_at,
-                made=day_in_words(made_at.start_date),
-            )
+            ENDED_BEFORE_MESSAGE
+            % {
+                "meeting": meeting,
+                "ended": day_in_words(meeting.end_date),
+                "made_at": made_at,
+                "made": day_in_words(made_at.start_date),
+            }
         )
     on = meeting.start_date if on is None else on
     check_date(
         on,
         not_before=made_at.start_date,
-        since=f"the meeting that made it, {made_at}",
-        what="of the submission",
+        # Translators: what a date cannot precede, in "cannot be before %(since)s (<date>)".
+        since=_("the meeting that made it, %(meeting)s") % {"meeting": made_at},
+        what=OF_SUBMISSION,
     )
     if on > meeting.end_date:
         raise ValidationError(
-            f"The date of the submission ({day_in_words(on)}) is after {meeting} ended "
-            f"({day_in_words(meeting.end_date)}): Ministers could not consider it there."
+            _(
+                "The date of the submission (%(date)s) is after %(meeting)s ended "
+                "(%(ended)s): Ministers could not consider it there."
+            )
+            % {
+                "date": day_in_words(on),
+                "meeting": meeting,
+                "ended": day_in_words(meeting.end_date),
+            }
         )
     recommendation.submitted_to = meeting
     recommendation.submitted_on = on
@@ -184,12 +278,12 @@ def record_consideration(
     recommendation = locked(recommendation)
     refuse_unless_from(recommendation, CONSIDER)
     if outcome not in Recommendation.Outcome.values:
-        raise ValidationError("Choose what Ministers did: endorsed, noted or not adopted.")
+        raise ValidationError(_("Choose what Ministers did: endorsed, noted or not adopted."))
     check_date(
         on,
         not_before=recommendation.submitted_on,
-        since=f"its submission to {recommendation.submitted_to}",
-        what="of Ministers' consideration",
+        since=since_submitted_to(recommendation.submitted_to),
+        what=OF_CONSIDERATION,
     )
     recommendation.outcome = outcome
     recommendation.considered_on = on
@@ -206,8 +300,8 @@ def close_as_implemented(
     check_date(
         on,
         not_before=recommendation.considered_on,
-        since="Ministers considered it",
-        what="of implementation",
+        since=since_considered(),
+        what=OF_IMPLEMENTATION,
     )
     recommendation.closed_on = on
     return record_move(recommendation, to=Status.IMPLEMENTED, on=on, user=user, note=note)

@@ -22,6 +22,8 @@ Recorded and queued at once: the SentReminder row and the outgoing email are wri
 transaction, and the background worker delivers the email, trying again if the mail server
 fails (services.mail). The unique key makes a second, overlapping run skip it, so a reminder
 is never queued twice.
+
+Each reminder is written in its recipient's language (commitments.notifications.email_language).
 """
 
 import datetime
@@ -31,11 +33,15 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commitments.links import absolute_url
 from commitments.ministerial_review import Standing, review_standing
 from commitments.models import Official, OutgoingEmail, Participant, SentReminder
+from commitments.notifications import email_language
 from commitments.roles import SECRETARIAT
 from commitments.services.mail import queue_email
 from commitments.status import is_stale, status_matrix
@@ -64,7 +70,7 @@ def site_link(name: str) -> str:
 
 
 def _greeting(user) -> str:
-    return f"Dear {user.get_full_name() or user.get_username()},"
+    return _("Dear %(name)s,") % {"name": user.get_full_name() or user.get_username()}
 
 
 # Stale progress -----------------------------------------------------------------------------------
@@ -72,12 +78,13 @@ def _greeting(user) -> str:
 
 def stale_reminders(today: datetime.date, stale_days: int) -> list[Reminder]:
     """One reminder per focal point whose participant has stale tracked commitments, in at
-    most four queries whatever the number of officials: the officials, and status_matrix's
-    three (the commitments, the participants with their current reports' ids, the reports)."""
+    most four queries whatever the number of officials: the officials (with their language),
+    and status_matrix's three (the commitments, the participants with their current reports'
+    ids, the reports)."""
     officials = list(
         Official.objects.filter(user__is_active=True)
         .exclude(user__email="")
-        .select_related("user", "participant")
+        .select_related("user", "user__preference", "participant")
         .order_by("participant__short_name", "user__pk")
     )
     if not officials:
@@ -97,41 +104,65 @@ def stale_reminders(today: datetime.date, stale_days: int) -> list[Reminder]:
     for official in officials:
         stale = stale_by_participant.get(official.participant_id)
         if stale:
-            reminders.append(_stale_reminder(official, stale, today, stale_days))
+            with translation.override(email_language(official.user)):
+                reminders.append(_stale_reminder(official, stale, today, stale_days))
     return reminders
 
 
 def _stale_reminder(official, stale, today, stale_days) -> Reminder:
+    """The reminder to one official, in the active language."""
     participant = official.participant
     lines = []
     for commitment, current in stale:
         if current is None:
-            state = "no report yet"
+            state = _("no report yet")
         else:
-            state = (
-                f"last reported as of {date_format(current.as_of)} "
-                f"({current.get_status_display().lower()})"
-            )
+            # Translators: %(status)s is the status in lower case, e.g. "limited".
+            state = _("last reported as of %(date)s (%(status)s)") % {
+                "date": date_format(current.as_of),
+                "status": current.get_status_display().lower(),
+            }
         lines.append(f"- {commitment.code} {commitment.title}: {state}")
     count = len(stale)
+    values = {
+        "count": count,
+        "participant": participant.short_name,
+        "name": participant.name,
+        "days": stale_days,
+    }
     subject = (
-        f"Reminder: progress on {count} commitment{'s' if count != 1 else ''} "
-        f"for {participant.short_name}"
+        ngettext(
+            "Reminder: progress on %(count)d commitment for %(participant)s",
+            "Reminder: progress on %(count)d commitments for %(participant)s",
+            count,
+        )
+        % values
     )
     body = "\n".join(
         [
             _greeting(official.user),
             "",
-            f"For {participant.name}, the following commitment{'s have' if count != 1 else ' has'}"
-            f" no progress report for the last {stale_days} days:",
+            ngettext(
+                "For %(name)s, the following commitment has no progress report for the last "
+                "%(days)d days:",
+                "For %(name)s, the following commitments have no progress report for the "
+                "last %(days)d days:",
+                count,
+            )
+            % values,
             "",
             *lines,
             "",
-            "Reporting is voluntary (paragraph 19 of the statement). If there is progress to "
-            "report, or to confirm, you can do so in your workspace:",
+            _(
+                "Reporting is voluntary (paragraph 19 of the statement). If there is progress "
+                "to report, or to confirm, you can do so in your workspace:"
+            ),
             site_link("workspace"),
             "",
-            "This reminder is sent at most once a month while a commitment has no recent report.",
+            _(
+                "This reminder is sent at most once a month while a commitment has no recent "
+                "report."
+            ),
         ]
     )
     return Reminder(
@@ -153,6 +184,7 @@ def deadline_recipients():
         .exclude(email="")
         .filter(Q(groups__name=SECRETARIAT) | Q(official__isnull=False))
         .distinct()
+        .select_related("preference")
         .order_by("pk")
     )
     seen, recipients = set(), []
@@ -171,36 +203,62 @@ def deadline_reminders(today: datetime.date, deadline_days: int) -> list[Reminde
         return []
     if standing.days > deadline_days:
         return []
-    due = date_format(standing.due_date)
-    when = (
-        "today"
-        if standing.days == 0
-        else f"in {standing.days} day{'s' if standing.days != 1 else ''}"
-    )
-    subject = f"The 12-month review is due {when}, on {due}"
-    paragraph = (
-        f"The 12-month review of the follow-up to {standing.founding.name} is due {when}, on "
-        f"{due}. Under paragraph 24 of the statement, the results of the meetings of experts "
-        "are submitted for consideration by Ministers at a meeting to be convened within one "
-        "year; under paragraph 25, further follow-up after this period is passed on to "
-        "existing regional and international mechanisms."
+    reminders = []
+    for user in deadline_recipients():
+        with translation.override(email_language(user)):
+            subject, body = _deadline_email(standing, user)
+        reminders.append(
+            Reminder(
+                key=f"deadline:{standing.founding.pk}:{standing.due_date.isoformat()}:{user.pk}",
+                recipient=user.email,
+                subject=subject,
+                body=body,
+            )
+        )
+    return reminders
+
+
+def _deadline_email(standing, user) -> tuple[str, str]:
+    """The subject and the body of the deadline reminder to `user`, in the active language."""
+    days = standing.days
+    values = {"days": days, "date": date_format(standing.due_date), "name": standing.founding.name}
+    if days == 0:
+        subject = _("The 12-month review is due today, on %(date)s") % values
+        due = _("The 12-month review of the follow-up to %(name)s is due today, on %(date)s.")
+    else:
+        subject = (
+            ngettext(
+                "The 12-month review is due in %(days)d day, on %(date)s",
+                "The 12-month review is due in %(days)d days, on %(date)s",
+                days,
+            )
+            % values
+        )
+        due = ngettext(
+            "The 12-month review of the follow-up to %(name)s is due in %(days)d day, on %(date)s.",
+            "The 12-month review of the follow-up to %(name)s is due in %(days)d days, on "
+            "%(date)s.",
+            days,
+        )
+    paragraph = " ".join(
+        [
+            due % values,
+            _(
+                "Under paragraph 24 of the statement, the results of the meetings of experts "
+                "are submitted for consideration by Ministers at a meeting to be convened "
+                "within one year; under paragraph 25, further follow-up after this period is "
+                "passed on to existing regional and international mechanisms."
+            ),
+        ]
     )
     links = [
-        "How the review stands:",
+        _("How the review stands:"),
         site_link("ministerial_review"),
         "",
-        "Officials can update their participant's progress reports in their workspace:",
+        _("Officials can update their participant's progress reports in their workspace:"),
         site_link("workspace"),
     ]
-    return [
-        Reminder(
-            key=f"deadline:{standing.founding.pk}:{standing.due_date.isoformat()}:{user.pk}",
-            recipient=user.email,
-            subject=subject,
-            body="\n".join([_greeting(user), "", paragraph, "", *links]) + "\n",
-        )
-        for user in deadline_recipients()
-    ]
+    return subject, "\n".join([_greeting(user), "", paragraph, "", *links]) + "\n"
 
 
 # Sending ------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ corrections of submitted reports (new reports that supersede them)."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commitments import notifications
 from commitments.history import record_as
@@ -27,11 +29,11 @@ class AlreadyReceived(Exception):
     """The form that would create this report was posted before: `report` is what it made."""
 
     def __init__(self, report: ProgressReport):
-        super().__init__("This form was already received.")
+        super().__init__(_("This form was already received."))
         self.report = report
 
 
-FORM_USED_MESSAGE = "This form was already used. Reload the page and try again."
+FORM_USED_MESSAGE = gettext_lazy("This form was already used. Reload the page and try again.")
 
 
 def _refuse_a_second_post(report: ProgressReport, form_token) -> None:
@@ -47,11 +49,11 @@ class EditConflict(Exception):
     """Someone saved the draft after this user opened it; `current` is what is stored now."""
 
     def __init__(self, current: ProgressReport):
-        super().__init__("The draft was changed by someone else.")
+        super().__init__(_("The draft was changed by someone else."))
         self.current = current
 
 
-DRAFT_DELETED_MESSAGE = "This draft was deleted meanwhile, so nothing was saved."
+DRAFT_DELETED_MESSAGE = gettext_lazy("This draft was deleted meanwhile, so nothing was saved.")
 
 
 class DraftGone(ValidationError):
@@ -72,7 +74,7 @@ class AlreadyCorrected(ValidationError):
     made meanwhile; nothing was written."""
 
     def __init__(self, newer: ProgressReport):
-        super().__init__("This report has already been corrected.")
+        super().__init__(_("This report has already been corrected."))
         self.newer = newer
 
     def __reduce__(self):

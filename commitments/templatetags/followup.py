@@ -6,6 +6,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext, pgettext
 
 from commitments.models import ProgressReport
 from commitments.status import NO_REPORT, NO_REPORT_LABEL
@@ -15,18 +16,32 @@ register = template.Library()
 
 @register.filter
 def date_range(meeting) -> str:
-    """A meeting's dates the way people write them: "26–28 February 2002", "30 March – 2 April
-    2003", or "February 2002" when only the month is known."""
+    """A meeting's dates the way people write them in the page's language: "26–28 February
+    2002", "30 March – 2 April 2003", or "February 2002" when only the month is known (in
+    Chinese "2002年2月26日至28日"). Each language orders the parts in its catalogue."""
     start, end = meeting.start_date, meeting.end_date
     if getattr(meeting, "date_precision", "day") == "month":
-        return format_date(start, "F Y")
+        return date_format(start, "YEAR_MONTH_FORMAT")
     if start == end:
-        return format_date(start, "j F Y")
+        return date_format(start, "DATE_FORMAT")
+    parts = {
+        "start_day": start.day,
+        "end_day": end.day,
+        "month": format_date(end, "F"),
+        "month_number": end.month,
+        "year": end.year,
+        "start_date": date_format(start, "DATE_FORMAT"),
+        "end_date": date_format(end, "DATE_FORMAT"),
+        "start_month_day": date_format(start, "MONTH_DAY_FORMAT"),
+        "end_month_day": date_format(end, "MONTH_DAY_FORMAT"),
+    }
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{format_date(end, 'j F Y')}"
+        # Translators: the days of one month, as in "26 to 28 February 2002".
+        return pgettext("date range", "%(start_day)s–%(end_date)s") % parts
     if start.year == end.year:
-        return f"{format_date(start, 'j F')} – {format_date(end, 'j F Y')}"
-    return f"{format_date(start, 'j F Y')} – {format_date(end, 'j F Y')}"
+        # Translators: two months of one year, as in "30 March to 2 April 2003".
+        return pgettext("date range", "%(start_month_day)s – %(end_date)s") % parts
+    return pgettext("date range", "%(start_date)s – %(end_date)s") % parts
 
 
 @register.filter
@@ -45,12 +60,17 @@ def duration_words(delta) -> str:
         return ""
     minutes = round(delta.total_seconds() / 60)
     hours, minutes = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
-    if minutes or not hours:
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    return " ".join(parts)
+    hours_text = ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+    minutes_text = ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
+    if not hours:
+        return minutes_text
+    if not minutes:
+        return hours_text
+    # Translators: a duration in hours and minutes: “2 hours 30 minutes”.
+    return pgettext("duration", "%(hours)s %(minutes)s") % {
+        "hours": hours_text,
+        "minutes": minutes_text,
+    }
 
 
 @register.simple_tag
@@ -75,6 +95,8 @@ def matrix_rows(matrix):
     formatted once each, however many cells share them."""
     dates = functools.cache(lambda day: conditional_escape(date_format(day)))
     no_report = status_badge(None)
+    # Translators: read by screen readers before the date a matrix cell's report speaks for.
+    as_of = conditional_escape(pgettext("before a date", "as of"))
     report_path = reverse("report_detail", args=[0]).removesuffix("0/")
     rows = []
     for row in matrix.rows:
@@ -85,7 +107,7 @@ def matrix_rows(matrix):
                 continue
             cells.append(
                 f'<td><a href="{report_path}{report.pk}/">{status_badge(report)}</a> '
-                f'<span class="as-of"><span class="visually-hidden">as of </span>'
+                f'<span class="as-of"><span class="visually-hidden">{as_of} </span>'
                 f"{dates(report.as_of)}</span></td>"
             )
         rows.append(

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commitments import throttle
 from commitments.access import client_address
@@ -67,7 +68,7 @@ class LogoutWithMessageView(LogoutView):
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
         # After logout() flushed the session: the message goes in a new one.
-        messages.info(request, "You are logged out. Log in again to see progress data.")
+        messages.info(request, _("You are logged out. Log in again to see progress data."))
         return response
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commitments.forms import AttendanceForm, error_sentences
@@ -21,7 +22,9 @@ def record_attendance(request, slug):
     back = reverse("meeting_detail", args=[meeting.slug]) + "#attendance"
     form = AttendanceForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"Nothing was changed. {error_sentences(form)}")
+        messages.error(
+            request, _("Nothing was changed. %(errors)s") % {"errors": error_sentences(form)}
+        )
         return redirect(back)
     try:
         changed = participation.record_attendance(
@@ -31,10 +34,20 @@ def record_attendance(request, slug):
             user=request.user,
         )
     except ValidationError as error:
-        messages.error(request, f"{' '.join(error.messages)} Nothing was changed.")
+        messages.error(
+            request, _("%(errors)s Nothing was changed.") % {"errors": " ".join(error.messages)}
+        )
         return redirect(back)
     if changed:
-        messages.success(request, f"The attendance of {participant.short_name} was recorded.")
+        messages.success(
+            request,
+            _("The attendance of %(participant)s was recorded.")
+            % {"participant": participant.short_name},
+        )
     else:
-        messages.info(request, f"The attendance of {participant.short_name} was already so.")
+        messages.info(
+            request,
+            _("The attendance of %(participant)s was already so.")
+            % {"participant": participant.short_name},
+        )
     return redirect(back)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from commitments.filters import CommentQueueFilter
@@ -57,10 +58,12 @@ def comment_create(request, pk):
                 form_token=form.cleaned_data["form_token"],
             )
         except CommentAlreadyReceived:
-            messages.info(request, "This comment had already been received (it was sent "
-                          "twice); it was added once.")  # fmt: skip
+            messages.info(request, _("This comment had already been received (it was sent "
+                          "twice); it was added once."))  # fmt: skip
         else:
-            messages.success(request, "Your comment was added; the people concerned are emailed.")
+            messages.success(
+                request, _("Your comment was added; the people concerned are emailed.")
+            )
         return redirect("report_detail", pk=report.pk)
     context = report_detail_context(request, report, comment_form=form)
     return render(request, "commitments/report_detail.html", context, status=200)

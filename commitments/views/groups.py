@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from commitments.forms import VolunteerForm
@@ -85,9 +86,13 @@ def volunteer(request, pk):
             user=request.user,
         )
     except ValidationError as error:
-        messages.error(request, f"{' '.join(error.messages)} Nothing was changed.")
+        messages.error(
+            request, _("%(errors)s Nothing was changed.") % {"errors": " ".join(error.messages)}
+        )
         return redirect("group_detail", pk=group.pk)
     messages.success(
-        request, f"{participant.short_name} volunteered for {group.short_name}. Thank you."
+        request,
+        _("%(participant)s volunteered for %(group)s. Thank you.")
+        % {"participant": participant.short_name, "group": group.short_name},
     )
     return redirect("group_detail", pk=group.pk)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from commitments import handover_register
@@ -46,7 +47,10 @@ def record(request):
     if not form.is_valid():
         # The register holds one small form per item: the error goes back to it as a
         # message rather than a re-rendered page of forms.
-        messages.error(request, f"The handover was not recorded. {error_sentences(form)}")
+        messages.error(
+            request,
+            _("The handover was not recorded. %(errors)s") % {"errors": error_sentences(form)},
+        )
         return redirect("handover")
     item = form.cleaned_data["item"]
     label = handover_register.item_label(item)
@@ -59,11 +63,19 @@ def record(request):
             user=request.user,
         )
     except ValidationError as error:
-        messages.error(request, f"{label} was not handed over. {' '.join(error.messages)}")
+        messages.error(
+            request,
+            _("%(item)s was not handed over. %(errors)s")
+            % {"item": label, "errors": " ".join(error.messages)},
+        )
         return redirect("handover")
     messages.success(
         request,
-        f"{label} is recorded as passed on to {handover.mechanism.short_name} "
-        f"on {date_format(handover.passed_on)}.",
+        _("%(item)s is recorded as passed on to %(mechanism)s on %(date)s.")
+        % {
+            "item": label,
+            "mechanism": handover.mechanism.short_name,
+            "date": date_format(handover.passed_on),
+        },
     )
     return redirect("handover")

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from commitments.access import can_view_progress
@@ -32,15 +33,17 @@ class ParticipantSection:
 def participant_sections() -> list[ParticipantSection]:
     """All participants in one query, grouped as paragraphs 1 and 2 list them."""
     sections = [
-        ParticipantSection("Co-chairs", (Role.CO_CHAIR,), (Kind.STATE,)),
+        ParticipantSection(_("Co-chairs"), (Role.CO_CHAIR,), (Kind.STATE,)),
         ParticipantSection(
-            "Participating states and entities", (Role.PARTICIPANT,), (Kind.STATE, Kind.ENTITY)
+            _("Participating states and entities"),
+            (Role.PARTICIPANT,),
+            (Kind.STATE, Kind.ENTITY),
         ),
         ParticipantSection(
-            "Participating organisations", (Role.PARTICIPANT,), (Kind.ORGANISATION,)
+            _("Participating organisations"), (Role.PARTICIPANT,), (Kind.ORGANISATION,)
         ),
-        ParticipantSection("Observer states", (Role.OBSERVER,), (Kind.STATE, Kind.ENTITY)),
-        ParticipantSection("Observer organisations", (Role.OBSERVER,), (Kind.ORGANISATION,)),
+        ParticipantSection(_("Observer states"), (Role.OBSERVER,), (Kind.STATE, Kind.ENTITY)),
+        ParticipantSection(_("Observer organisations"), (Role.OBSERVER,), (Kind.ORGANISATION,)),
     ]
     for participant in Participant.objects.order_by("statement_order", "name"):
         for section in sections:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from commitments.exports import (
@@ -81,8 +82,11 @@ def import_apply_view(request, pk):
     else:
         messages.success(
             request,
-            f"The file was applied: {batch.created_reports} new report(s) and "
-            f"{batch.corrections} correction(s), submitted.",
+            _(
+                "The file was applied: %(new)s new report(s) and %(corrections)s "
+                "correction(s), submitted."
+            )
+            % {"new": batch.created_reports, "corrections": batch.corrections},
         )
     return redirect("import_preview", batch.pk)
 

@@ -10,7 +10,7 @@ include the matrix, so they need that right as a whole.
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -90,7 +90,12 @@ def ministerial_review_pdf(request):
         return refusal
     if MinisterialMeeting.objects.founding() is None:
         raise Http404("No founding meeting is recorded, so there is nothing due for Ministers.")
-    parameters = {"as_of": as_of.isoformat() if as_of else "", "today": str(timezone.localdate())}
+    # In the page's language: one document per language (the worker has no request to ask).
+    parameters = {
+        "as_of": as_of.isoformat() if as_of else "",
+        "today": str(timezone.localdate()),
+        "language": translation.get_language(),
+    }
     document = request_document(
         kind=PreparedDocument.Kind.MINISTERS_PDF, parameters=parameters, user=request.user
     )

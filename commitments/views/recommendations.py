@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commitments.forms import MOVE_FORMS, error_sentences
@@ -33,14 +34,26 @@ def recommendation_move(request, pk, move):
     back += f"#recommendation-{recommendation.pk}"
     form = MOVE_FORMS[move](request.POST)
     if not form.is_valid():
-        messages.error(request, f"{recommendation.label} was not changed. {error_sentences(form)}")
+        messages.error(
+            request,
+            _("%(recommendation)s was not changed. %(errors)s")
+            % {"recommendation": recommendation.label, "errors": error_sentences(form)},
+        )
         return redirect(back)
     try:
         MOVE_SERVICES[move](recommendation=recommendation, user=request.user, **form.cleaned_data)
     except ValidationError as error:
         messages.error(
-            request, f"{recommendation.label} was not changed. {' '.join(error.messages)}"
+            request,
+            _("%(recommendation)s was not changed. %(errors)s")
+            % {"recommendation": recommendation.label, "errors": " ".join(error.messages)},
         )
         return redirect(back)
-    messages.success(request, f"{recommendation.label} was {form.done()}.")
+    messages.success(
+        request,
+        # Translators: %(done)s is what the form did, from commitments.forms ("submitted to
+        # the 2003 Ministerial Conference", "closed as implemented").
+        _("%(recommendation)s was %(done)s.")
+        % {"recommendation": recommendation.label, "done": form.done()},
+    )
     return redirect(back)

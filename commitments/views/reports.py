@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -89,11 +91,11 @@ def more_than(reports, limit: int) -> bool:
 
 
 def too_many_message() -> str:
-    return (
-        f"A download holds at most {settings.EXPORT_MAX_ROWS:,} reports, and these filters "
-        "match more. Nothing was downloaded: narrow the filters (a participant, a "
-        "commitment, a status, current reports only) and download again."
-    )
+    return _(
+        "A download holds at most %(most)s reports, and these filters match more. Nothing "
+        "was downloaded: narrow the filters (a participant, a commitment, a status, current "
+        "reports only) and download again."
+    ) % {"most": number_format(settings.EXPORT_MAX_ROWS, force_grouping=True)}
 
 
 def without_paging(query):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -51,5 +52,7 @@ def token_revoke(request, pk):
     if request.method == "GET":
         return render(request, "commitments/accounts/token_revoke.html", {"token": token})
     tokens.token_revoke(token=token, user=request.user)
-    messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
+    messages.success(
+        request, _("The token “%(name)s” is revoked: it no longer works.") % {"name": token.name}
+    )
     return redirect("api_tokens")

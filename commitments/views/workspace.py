@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commitments.forms import ReportForm
@@ -74,9 +75,11 @@ def _save_from_form(request, form, report, **save_options):
             return _already_received(request, conflict.current)
         form.add_error(
             None,
-            "Someone else saved this draft while you were editing it, so your changes were not "
-            "saved. Your text is still below; compare it with the saved version, then save "
-            "again to replace it.",
+            _(
+                "Someone else saved this draft while you were editing it, so your changes were "
+                "not saved. Your text is still below; compare it with the saved version, then "
+                "save again to replace it."
+            ),
         )
         form.data = form.data.copy()
         form.data["version"] = conflict.current.version
@@ -98,10 +101,10 @@ def _save_from_form(request, form, report, **save_options):
         _files_not_kept(request)
         return render(request, "commitments/my/report_form.html", {"form": form, "report": report})
     if submit:
-        messages.success(request, "Your report was submitted. Thank you.")
+        messages.success(request, _("Your report was submitted. Thank you."))
     else:
         messages.success(
-            request, "Your draft was saved. It is not visible to others until you submit it."
+            request, _("Your draft was saved. It is not visible to others until you submit it.")
         )
     return redirect("report_detail", pk=saved.pk)
 
@@ -143,15 +146,17 @@ def _repeats_the_post_that_made(request, form, stored) -> bool:
 def _already_received(request, report):
     messages.info(
         request,
-        "This form had already been received (it was sent twice): the report below is the "
-        "one it made, and nothing more was saved.",
+        _(
+            "This form had already been received (it was sent twice): the report below is the "
+            "one it made, and nothing more was saved."
+        ),
     )
     return redirect("report_detail", pk=report.pk)
 
 
 def _files_not_kept(request):
     if request.FILES:
-        messages.warning(request, "The files you chose were not kept: attach them again.")
+        messages.warning(request, _("The files you chose were not kept: attach them again."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -216,22 +221,31 @@ def _draft_gone_meanwhile(request, pk):
         form.is_valid()  # to show the typed values; nothing is saved here
         if "submit" in request.POST and _repeats_the_post_that_made(request, form, submitted):
             return _already_received(request, submitted)
-        who = "You" if submitted.submitted_by_id == request.user.pk else "A colleague"
-        where = "from another page" if who == "You" else "while you were editing it"
-        message = (
-            f"{who} submitted this draft {where}, so your changes were not saved. Your text "
-            "is below: save it as a correction of the submitted report."
-        )
+        if submitted.submitted_by_id == request.user.pk:
+            message = _(
+                "You submitted this draft from another page, so your changes were not saved. "
+                "Your text is below: save it as a correction of the submitted report."
+            )
+        else:
+            message = _(
+                "A colleague submitted this draft while you were editing it, so your changes "
+                "were not saved. Your text is below: save it as a correction of the submitted "
+                "report."
+            )
     else:
         deleted = _deleted_draft(participant, pk)
         if deleted is None:
             return None
-        who = "You" if deleted.history_user_id == request.user.pk else "A colleague"
-        where = "from another page" if who == "You" else "while you were editing it"
-        message = (
-            f"{who} deleted this draft {where}, so your changes were not saved. Your text is "
-            "below: save it as a new draft."
-        )
+        if deleted.history_user_id == request.user.pk:
+            message = _(
+                "You deleted this draft from another page, so your changes were not saved. "
+                "Your text is below: save it as a new draft."
+            )
+        else:
+            message = _(
+                "A colleague deleted this draft while you were editing it, so your changes "
+                "were not saved. Your text is below: save it as a new draft."
+            )
         report = ProgressReport(participant=participant, commitment=deleted.commitment)
         action = reverse("report_create") + f"?commitment={deleted.commitment.code}"
         form = ReportForm(request.POST, instance=report)
@@ -260,12 +274,17 @@ def _delete_of_a_draft_gone(request, pk):
         return None
     submitted = participant.reports.submitted().filter(pk=pk).first()
     if submitted is not None:
-        who = "You" if submitted.submitted_by_id == request.user.pk else "A colleague"
-        messages.error(
-            request,
-            f"{who} submitted this draft before it could be deleted, so it was not deleted: "
-            "a submitted report stays. Record a correction if it needs one.",
-        )
+        if submitted.submitted_by_id == request.user.pk:
+            message = _(
+                "You submitted this draft before it could be deleted, so it was not deleted: "
+                "a submitted report stays. Record a correction if it needs one."
+            )
+        else:
+            message = _(
+                "A colleague submitted this draft before it could be deleted, so it was not "
+                "deleted: a submitted report stays. Record a correction if it needs one."
+            )
+        messages.error(request, message)
         return redirect("report_detail", pk=pk)
     deleted = _deleted_draft(participant, pk)
     if deleted is None:
@@ -273,14 +292,17 @@ def _delete_of_a_draft_gone(request, pk):
     if deleted.history_user_id == request.user.pk:
         messages.info(
             request,
-            f"The draft on {deleted.commitment.code} was already deleted (the form was sent "
-            "twice); nothing more was done.",
+            _(
+                "The draft on %(commitment)s was already deleted (the form was sent twice); "
+                "nothing more was done."
+            )
+            % {"commitment": deleted.commitment.code},
         )
     else:
         messages.info(
             request,
-            f"A colleague deleted this draft before you did: the draft on "
-            f"{deleted.commitment.code} is gone.",
+            _("A colleague deleted this draft before you did: the draft on %(commitment)s is gone.")
+            % {"commitment": deleted.commitment.code},
         )
     return redirect("workspace")
 
@@ -299,8 +321,8 @@ def report_delete(request, pk):
     if version is None:
         # Every delete says which version it saw, so that it cannot remove a colleague's
         # later work unseen.
-        messages.error(request, "The page was out of date, so nothing was deleted: look at "
-                       "the draft again before deleting it.")  # fmt: skip
+        messages.error(request, _("The page was out of date, so nothing was deleted: look at "
+                       "the draft again before deleting it."))  # fmt: skip
         return redirect("report_detail", pk=report.pk)
     try:
         report_delete_draft(report=report, user=request.user, expected_version=version)
@@ -312,11 +334,16 @@ def report_delete(request, pk):
     except EditConflict:
         messages.error(
             request,
-            "A colleague changed this draft after you opened it, so it was not deleted. "
-            "Look at it again before deleting it.",
+            _(
+                "A colleague changed this draft after you opened it, so it was not deleted. "
+                "Look at it again before deleting it."
+            ),
         )
         return redirect("report_detail", pk=report.pk)
-    messages.success(request, f"The draft on {report.commitment.code} was deleted.")
+    messages.success(
+        request,
+        _("The draft on %(commitment)s was deleted.") % {"commitment": report.commitment.code},
+    )
     return redirect("workspace")
 
 
@@ -330,7 +357,9 @@ def report_correct(request, pk):
     if newer is not None and request.method == "POST":
         return _corrected_meanwhile(request, newer)
     if newer is not None:
-        messages.error(request, "This report has already been corrected; correct the newest one.")
+        messages.error(
+            request, _("This report has already been corrected; correct the newest one.")
+        )
         return redirect("report_detail", pk=newer.pk)
     correction = correction_draft(original)
     if request.method == "POST":
@@ -350,12 +379,16 @@ def _corrected_meanwhile(request, newer):
     form = ReportForm(request.POST, instance=correction_draft(newer))
     form.is_valid()  # to show the typed values; nothing is saved here
     if newer.submitted_by_id == request.user.pk:
-        message = "You corrected this report from another page, so nothing was saved."
+        message = _(
+            "You corrected this report from another page, so nothing was saved. Your text is "
+            "below: save it as a correction of the newest report."
+        )
     else:
-        message = "A colleague corrected this report while you were writing, so nothing was saved."
-    form.add_error(
-        None, f"{message} Your text is below: save it as a correction of the newest report."
-    )
+        message = _(
+            "A colleague corrected this report while you were writing, so nothing was saved. "
+            "Your text is below: save it as a correction of the newest report."
+        )
+    form.add_error(None, message)
     _files_not_kept(request)
     context = {
         "form": form,

@@ -7,24 +7,28 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
+from django.utils.translation import gettext as _
 
 from commitments import backups
 
 
 class Command(BaseCommand):
-    help = (
-        "Write every row of every table (the history tables included; the sessions left "
-        "out) and every file under MEDIA_ROOT to DIR, a new or empty folder, with a "
-        "manifest.json of their SHA-256 checksums, the migrations, the engine and the rows "
-        "per model. The manifest is written last: a folder without it is not a backup."
-    )
+    # A property, in the active language: argparse needs a str, not a lazy one.
+    @property
+    def help(self):
+        return _(
+            "Write every row of every table (the history tables included; the sessions left "
+            "out) and every file under MEDIA_ROOT to DIR, a new or empty folder, with a "
+            "manifest.json of their SHA-256 checksums, the migrations, the engine and the rows "
+            "per model. The manifest is written last: a folder without it is not a backup."
+        )
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", metavar="DIR", help="A new or empty folder.")
+        parser.add_argument("directory", metavar="DIR", help=_("A new or empty folder."))
         parser.add_argument(
             "--database",
             default=DEFAULT_DB_ALIAS,
-            help="The database to back up (default %(default)s).",
+            help=_("The database to back up (default %(default)s)."),
         )
 
     def handle(self, *args, directory, database, verbosity, **options):
@@ -37,13 +41,18 @@ class Command(BaseCommand):
         for name in manifest["missing_media_files"]:
             self.stderr.write(
                 self.style.WARNING(
-                    f"A row names {name}, which is not in MEDIA_ROOT (nor the backup)."
+                    _("A row names %(name)s, which is not in MEDIA_ROOT (nor the backup).")
+                    % {"name": name}
                 )
             )
         if verbosity >= 1:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Backed up {backups.summary(manifest)} to {directory} in "
-                    f"{time.monotonic() - started:.1f} s."
+                    _("Backed up %(summary)s to %(directory)s in %(seconds).1f s.")
+                    % {
+                        "summary": backups.summary(manifest),
+                        "directory": directory,
+                        "seconds": time.monotonic() - started,
+                    }
                 )
             )

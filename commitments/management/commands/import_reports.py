@@ -8,30 +8,34 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from commitments.imports import ACTION_LABELS
 from commitments.services.imports import import_apply, import_preview
 
 
 class Command(BaseCommand):
-    help = (
-        "Import progress reports from a .csv or .xlsx file in the columns of the reports "
-        "download. Without --apply, print what each row would do and write no report."
-    )
+    # A property, in the active language: argparse needs a str, not a lazy one.
+    @property
+    def help(self):
+        return _(
+            "Import progress reports from a .csv or .xlsx file in the columns of the reports "
+            "download. Without --apply, print what each row would do and write no report."
+        )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="The .csv or .xlsx file.")
+        parser.add_argument("file", type=Path, help=_("The .csv or .xlsx file."))
         parser.add_argument(
-            "--user", required=True, help="The username the reports are imported as."
+            "--user", required=True, help=_("The username the reports are imported as.")
         )
         parser.add_argument(
-            "--apply", action="store_true", help="Apply the file if no row has an error."
+            "--apply", action="store_true", help=_("Apply the file if no row has an error.")
         )
 
     def handle(self, *args, file: Path, user: str, apply: bool, **options):
         account = get_user_model().objects.filter(username=user, is_active=True).first()
         if account is None:
-            raise CommandError(f"No user has the username {user!r}.")
+            raise CommandError(_("No user has the username %(username)r.") % {"username": user})
         content = self._read(file)
         try:
             batch = import_preview(user=account, name=file.name, content=content)
@@ -39,29 +43,34 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from None
         self._print_preview(batch)
         if not apply:
-            self.stdout.write("Nothing was written. Run again with --apply to apply the file.")
+            self.stdout.write(_("Nothing was written. Run again with --apply to apply the file."))
             return
         if batch.file_error or batch.error_count:
             raise CommandError(
-                f"{batch.error_count} row(s) with errors: nothing was written."
+                _("%(count)s row(s) with errors: nothing was written.")
+                % {"count": batch.error_count}
                 if not batch.file_error
-                else "The file cannot be read: nothing was written."
+                else _("The file cannot be read: nothing was written.")
             )
         try:
             batch = import_apply(batch=batch, user=account)
         except ValidationError as refused:
             raise CommandError(refused.messages[0]) from None
         self.stdout.write(self.style.SUCCESS(
-            f"Applied: {batch.created_reports} new report(s), {batch.corrections} correction(s)."
+            _("Applied: %(new)s new report(s), %(corrections)s correction(s).")
+            % {"new": batch.created_reports, "corrections": batch.corrections}
         ))  # fmt: skip
 
     def _read(self, file: Path) -> bytes:
         if not file.is_file():
-            raise CommandError(f"{file} is not a file.")
+            raise CommandError(_("%(file)s is not a file.") % {"file": file})
         if file.stat().st_size > settings.IMPORT_MAX_BYTES:
             raise CommandError(
-                f"{file} has {file.stat().st_size} bytes; an import takes at most "
-                f"{settings.IMPORT_MAX_BYTES}. Split it into smaller files."
+                _(
+                    "%(file)s has %(size)s bytes; an import takes at most %(most)s. Split it "
+                    "into smaller files."
+                )
+                % {"file": file, "size": file.stat().st_size, "most": settings.IMPORT_MAX_BYTES}
             )
         return file.read_bytes()
 
@@ -71,11 +80,18 @@ class Command(BaseCommand):
             return
         counts = {key: batch.count(key) for key in ACTION_LABELS}
         self.stdout.write(
-            f"{counts['new']} new report(s), {counts['correction']} correction(s), "
-            f"{counts['unchanged']} unchanged, {counts['repeat']} repeated, "
-            f"{counts['error']} with errors (import {batch.pk})."
+            _(
+                "%(new)s new report(s), %(correction)s correction(s), %(unchanged)s unchanged, "
+                "%(repeat)s repeated, %(error)s with errors (import %(import)s)."
+            )
+            % {**counts, "import": batch.pk}
         )
         for row in batch.rows:
             for column, message in row["errors"]:
-                where = f"row {row['number']}" + (f", {column}" if column else "")
-                self.stdout.write(self.style.ERROR(f"{where}: {message}"))
+                values = {"row": row["number"], "column": column, "message": message}
+                if column:
+                    # Translators: %(column)s is the file's column heading, in English.
+                    line = _("row %(row)s, %(column)s: %(message)s") % values
+                else:
+                    line = _("row %(row)s: %(message)s") % values
+                self.stdout.write(self.style.ERROR(line))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 # Dependency order: each file refers only to records of the files before it.
 REFERENCE_FIXTURES = [
@@ -20,6 +21,7 @@ REFERENCE_FIXTURES = [
     "meetings.json",
     "mechanisms.json",
 ]
+# Stored in the history rows (data, not a message): in English.
 HISTORY_REASON = "Loaded from the reference data"
 
 
@@ -28,13 +30,17 @@ def fixtures_dir() -> Path:
 
 
 class Command(BaseCommand):
-    help = "Load the statement, its participants and commitments, and the known history."
+    # A property, in the active language: argparse needs a str, not a lazy one.
+    @property
+    def help(self):
+        return _("Load the statement, its participants and commitments, and the known history.")
 
     def handle(self, *args, **options):
         created, kept = load_reference_fixtures()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Reference data: {created} records added, {kept} already present and kept."
+                _("Reference data: %(created)s records added, %(kept)s already present and kept.")
+                % {"created": created, "kept": kept}
             )
         )
 

@@ -7,6 +7,7 @@ import argparse
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from commitments.services import reminders
 from commitments.status import DEFAULT_STALE_DAYS, stale_after_days
@@ -17,40 +18,52 @@ def days(minimum):
         try:
             number = int(value)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of days") from None
+            raise argparse.ArgumentTypeError(
+                _("%(value)r is not a whole number of days") % {"value": value}
+            ) from None
         if number < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}")
+            raise argparse.ArgumentTypeError(
+                _("must be at least %(minimum)s") % {"minimum": minimum}
+            )
         return number
 
     return parse
 
 
 class Command(BaseCommand):
-    help = (
-        "Email each focal point whose participant has tracked commitments with no recent "
-        "progress report, and everyone concerned when the 12-month review deadline is near. "
-        "A reminder already sent is never sent again."
-    )
+    # A property, in the active language: argparse needs a str, not a lazy one.
+    @property
+    def help(self):
+        return _(
+            "Email each focal point whose participant has tracked commitments with no recent "
+            "progress report, and everyone concerned when the 12-month review deadline is "
+            "near. A reminder already sent is never sent again."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--stale-days",
             type=days(1),
             default=None,
-            help="Remind about commitments with no report for this many days (default: the "
-            f"FOLLOWUP_STALE_AFTER_DAYS setting, else {DEFAULT_STALE_DAYS}).",
+            help=_(
+                "Remind about commitments with no report for this many days (default: the "
+                "FOLLOWUP_STALE_AFTER_DAYS setting, else %(stale_days)s)."
+            )
+            % {"stale_days": DEFAULT_STALE_DAYS},
         )
         parser.add_argument(
             "--deadline-days",
             type=days(0),
             default=reminders.DEFAULT_DEADLINE_DAYS,
-            help="Remind everyone once when the review deadline is this many days away or "
-            "less (default %(default)s).",
+            help=_(
+                "Remind everyone once when the review deadline is this many days away or "
+                "less (default %(default)s)."
+            ),
         )
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Print the reminders that would be sent; send and record nothing.",
+            help=_("Print the reminders that would be sent; send and record nothing."),
         )
 
     def handle(self, *args, stale_days, deadline_days, dry_run, verbosity, **options):
@@ -63,19 +76,30 @@ class Command(BaseCommand):
         if dry_run:
             for reminder in outcome.sent:
                 self.stdout.write(
-                    f"--- Would send {reminder.key}\nTo: {reminder.recipient}\n"
-                    f"Subject: {reminder.subject}\n\n{reminder.body}"
+                    _("--- Would send %(key)s\nTo: %(recipient)s\nSubject: %(subject)s")
+                    % {
+                        "key": reminder.key,
+                        "recipient": reminder.recipient,
+                        "subject": reminder.subject,
+                    }
+                    + f"\n\n{reminder.body}"
                 )
             self.stdout.write(
-                f"Dry run: would send {len(outcome.sent)}, would skip {len(outcome.skipped)} "
-                "already sent. Nothing was sent or recorded."
+                _(
+                    "Dry run: would send %(sent)s, would skip %(skipped)s already sent. "
+                    "Nothing was sent or recorded."
+                )
+                % {"sent": len(outcome.sent), "skipped": len(outcome.skipped)}
             )
             return
         if verbosity >= 2:
             for reminder in outcome.sent:
-                self.stdout.write(f"Queued {reminder.key} to {reminder.recipient}")
+                self.stdout.write(
+                    _("Queued %(key)s to %(recipient)s")
+                    % {"key": reminder.key, "recipient": reminder.recipient}
+                )
         if verbosity >= 1:
             self.stdout.write(
-                f"Queued {len(outcome.sent)} for the mail worker, skipped "
-                f"{len(outcome.skipped)} already sent."
+                _("Queued %(sent)s for the mail worker, skipped %(skipped)s already sent.")
+                % {"sent": len(outcome.sent), "skipped": len(outcome.skipped)}
             )
