@@ -10,7 +10,7 @@ install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --locked
 	@# The catalogues under locale/ are compiled here, not committed compiled.
-	DEBUG=true $(UV) run python manage.py compilemessages --ignore .venv --verbosity 0
+	@test ! -d locale || DEBUG=true $(UV) run python manage.py compilemessages --ignore .venv --verbosity 0
 
 # A developer's server: DEBUG on, so the development secret key and static serving apply;
 # the background worker (emails) beside it.
