@@ -106,6 +106,8 @@ EXTRA_COLUMNS = [
     ExportColumn("Narrative", ("narrative",), str, 60),
     ExportColumn("Source", ("source",), str, 30),
     ExportColumn("Evidence links", ("evidence_links",), _lines, 50),
+    # Last: a column added after the others, so that files made before it still line up.
+    ExportColumn("Narrative language", ("narrative_language",), str, 10),
 ]
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext, pgettext
@@ -100,7 +100,10 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = ProgressReport
-        fields = ["status", "as_of", "narrative", "evidence_links", "source", "confidence"]
+        fields = [
+            "status", "as_of", "narrative", "narrative_language", "evidence_links", "source",
+            "confidence",
+        ]  # fmt: skip
         widgets = {
             "as_of": forms.DateInput(attrs={"type": "date", "min": EARLIEST_AS_OF.isoformat()}),
             "narrative": forms.Textarea(attrs={"rows": 8, "maxlength": 10_000}),
@@ -112,6 +115,7 @@ class ReportForm(forms.ModelForm):
             "status": _("Status"),
             "as_of": _("The date this report speaks for"),
             "narrative": _("Narrative"),
+            "narrative_language": _("Language of the narrative"),
             "evidence_links": _("Evidence links"),
             "source": _("Source"),
             "confidence": _("Confidence"),
@@ -131,8 +135,17 @@ class ReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None and not self.is_bound:
             self.fields["form_token"].initial = uuid.uuid4()
+            if self.instance.corrects_id is None:
+                # A first guess: the language the official reads the site in (a correction
+                # keeps its original's).
+                self.initial["narrative_language"] = translation.get_language() or "en"
+        # Left out of a post (a script, an older page): the report keeps its language.
+        self.fields["narrative_language"].required = False
         # The browser's date picker stops at today (the model refuses a future date).
         self.fields["as_of"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_narrative_language(self):
+        return self.cleaned_data.get("narrative_language") or self.instance.narrative_language
 
     def clean_evidence_files(self):
         files = self.cleaned_data.get("evidence_files") or []

@@ -48,6 +48,7 @@ FIELD_COLUMNS = {
     "As of": "as_of",
     "Confidence": "confidence",
     "Narrative": "narrative",
+    "Narrative language": "narrative_language",
     "Source": "source",
     "Evidence links": "evidence_links",
 }
@@ -302,7 +303,10 @@ ACTION_LABELS = {
     "repeat": gettext_lazy("Repeated row"),
     "error": pgettext_lazy("what a row of an import does", "Error"),
 }
-COMPARED_FIELDS = ["status", "as_of", "confidence", "narrative", "source", "evidence_links"]
+COMPARED_FIELDS = [
+    "status", "as_of", "confidence", "narrative", "narrative_language", "source",
+    "evidence_links",
+]  # fmt: skip
 
 
 @dataclass
@@ -486,6 +490,7 @@ def _row_values(row: dict, context: Context) -> tuple[dict, int | None, list[lis
         ),
         "as_of": problems.read(_date, row.get("As of"), "As of"),
         "narrative": normalised(text_of(row.get("Narrative"))),
+        "narrative_language": problems.read(_narrative_language, row),
         "source": normalised(text_of(row.get("Source"))),
         "evidence_links": link_lines(text_of(row.get("Evidence links"))),
         "confidence": problems.read(_confidence, row),
@@ -504,6 +509,19 @@ def _row_values(row: dict, context: Context) -> tuple[dict, int | None, list[lis
         except ValidationError as error:
             problems.found += _model_errors(error)
     return values, report_number, problems.found
+
+
+def _narrative_language(row) -> str:
+    """A language code ("id", "zh-hans"); English when the cell or the column is empty."""
+    code = text_of(row.get("Narrative language")).strip().lower()
+    if not code:
+        return "en"
+    if code not in dict(ProgressReport._meta.get_field("narrative_language").choices):
+        raise CellError("Narrative language", _(
+            "“%(code)s” is not a language code: write it as the download does, for example "
+            "en, id, fr or zh-hans."
+        ) % {"code": code})  # fmt: skip
+    return code
 
 
 def _confidence(row) -> str:

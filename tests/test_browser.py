@@ -170,7 +170,7 @@ def test_an_official_drafts_edits_and_submits_a_report(page, site, browser):
     page.get_by_role("button", name="Report on 17d").click()
     page.get_by_label("Status").select_option("complete")
     page.get_by_label("The date this report speaks for").fill("2005-01-10")
-    page.get_by_label("Narrative").fill("A national campaign ran in every province.")
+    page.get_by_role("textbox", name="Narrative:").fill("A national campaign ran in every province.")
     screenshot(page, "report-form")
     page.get_by_role("button", name="Save draft").click()
     page.wait_for_url("**/reports/*/")
@@ -186,7 +186,7 @@ def test_an_official_drafts_edits_and_submits_a_report(page, site, browser):
     other.context.close()
 
     page.get_by_role("button", name="Edit or submit the draft").click()
-    page.get_by_label("Narrative").fill("A national campaign ran in every province, twice.")
+    page.get_by_role("textbox", name="Narrative:").fill("A national campaign ran in every province, twice.")
     page.get_by_role("button", name="Submit").click()
     page.wait_for_url(draft_url)
     assert page.get_by_text("Your report was submitted").is_visible()

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 Status = ProgressReport.Status
 EXTRA_HEADINGS = [
     "Report number", "Participant code", "Commitment code", "Narrative", "Source",
-    "Evidence links",
+    "Evidence links", "Narrative language",
 ]  # fmt: skip
 
 
@@ -101,6 +101,7 @@ def expected_row(report) -> list[str]:
         report.narrative,
         report.source,
         "\n".join(report.evidence_lines),
+        report.narrative_language,
     ]
 
 
@@ -223,7 +224,7 @@ def formula_reports(indonesia):
 
 def test_the_csv_neutralises_formulas(siti, formula_reports):
     rows = csv_rows(siti.get("/reports/?export=csv"))[1:]
-    assert [row[-3:-1] for row in rows] == [  # the narrative and the source
+    assert [row[-4:-2] for row in rows] == [  # the narrative and the source
         ["'=1+1", "'@SUM(A1:A9)"],
         ["'-", "'-42"],
         ["'+1", "'=HYPERLINK(x)"],
@@ -234,7 +235,7 @@ def test_the_excel_file_holds_formula_like_text_as_text_exactly(siti, formula_re
     """Every text is a string cell, which Excel shows and never evaluates: the text needs no
     apostrophe, and has none."""
     sheet = xlsx_sheet(siti.get("/reports/?export=xlsx"))
-    cells = [row[-3:-1] for row in sheet.iter_rows(min_row=2)]  # the narrative and the source
+    cells = [row[-4:-2] for row in sheet.iter_rows(min_row=2)]  # the narrative and the source
     assert [[cell.value for cell in row] for row in cells] == [
         ["=1+1", "@SUM(A1:A9)"],
         ["-", "-42"],
@@ -277,7 +278,7 @@ def test_the_excel_file_has_the_same_rows_as_the_csv(siti, reports):
 def test_the_excel_file_drops_characters_excel_cannot_hold(siti, indonesia):
     make_report(indonesia, narrative="\x01=1+1 after a control character")
     sheet = xlsx_sheet(siti.get("/reports/?export=xlsx"))
-    cell = sheet.cell(row=2, column=sheet.max_column - 2)  # the narrative
+    cell = sheet.cell(row=2, column=sheet.max_column - 3)  # the narrative
     assert (cell.value, cell.data_type) == ("=1+1 after a control character", "s")
 
 
@@ -355,8 +356,8 @@ def test_the_workbook_has_a_frozen_bold_header_a_filter_and_column_widths(siti, 
 def test_both_downloads_hold_the_evidence_links(siti, indonesia):
     links = "https://example.org/law-2003\nhttps://example.org/gazette"
     make_report(indonesia, evidence_links=links + "\n\n")
-    assert csv_rows(siti.get("/reports/?export=csv"))[1][-1] == links
-    assert xlsx_rows(siti.get("/reports/?export=xlsx"))[1][-1] == links
+    assert csv_rows(siti.get("/reports/?export=csv"))[1][-2] == links
+    assert xlsx_rows(siti.get("/reports/?export=xlsx"))[1][-2] == links
 
 
 def test_the_downloads_follow_filters_given_as_codes(siti, reports):

@@ -133,3 +133,64 @@ def test_another_users_preference_does_not_follow_a_shared_browser(siti, somchai
     # Each login brings its own user's preference, whatever the last user chose.
     choose(siti, "id")
     assert html_lang(somchai.get("/", HTTP_ACCEPT_LANGUAGE="en")) == "en"
+
+
+# What is never translated, and what the reference data says in each language --------------------
+
+
+def test_a_narrative_keeps_its_own_language_said_beside_it(siti, amir):
+    from tests.test_workspace import new_report_url, submit_data
+
+    form = page_html(siti.get(new_report_url(), HTTP_ACCEPT_LANGUAGE="id"))
+    assert '<option value="id" selected>' in form  # the first guess: the page's language
+    narrative = "Gugus tugas antarlembaga dibentuk pada bulan Januari."
+    siti.post(new_report_url(), submit_data(narrative=narrative, narrative_language="id"))
+    from commitments.models import ProgressReport
+
+    report = ProgressReport.objects.get()
+    assert report.narrative_language == "id"
+    page = page_html(amir.get(f"/reports/{report.pk}/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert f'<p lang="id">{narrative}</p>' in page
+    assert "Written in Indonesian, as the participant wrote it." in page
+    # In its own language, nothing to say.
+    assert "Written in" not in page_html(
+        amir.get(f"/reports/{report.pk}/", HTTP_ACCEPT_LANGUAGE="id")
+    )
+
+
+def test_a_narrative_language_not_offered_by_the_form_is_refused(siti):
+    from commitments.models import ProgressReport
+    from tests.test_workspace import new_report_url, submit_data
+
+    response = siti.post(new_report_url(), submit_data(narrative_language="xx-evil"))
+    assert response.status_code == 200
+    assert "Select a valid choice" in page_html(response)
+    assert not ProgressReport.objects.exists()
+
+
+def test_the_commitments_short_titles_read_in_the_page_language_the_statement_in_english(client):
+    english = page_html(client.get("/commitments/17a/", HTTP_ACCEPT_LANGUAGE="en"))
+    french = page_html(client.get("/commitments/17a/", HTTP_ACCEPT_LANGUAGE="fr"))
+    assert "Information and intelligence sharing" in english
+    assert "Échange d&#x27;informations et de renseignements" in french
+    assert "Information and intelligence sharing" not in french
+    statement = "Developing more effective information and intelligence sharing arrangements"
+    assert f'<blockquote lang="en">{statement}' in french
+    assert 'class="statement-note"' in french
+    assert 'class="statement-note"' not in english
+
+
+def test_a_translated_title_changed_keeps_its_history_in_every_language(secretariat_user):
+    from commitments.history import record_as
+    from commitments.models import Commitment
+
+    commitment = Commitment.objects.get(code="17d")
+    commitment.title_fr = "Sensibilisation du grand public"
+    record_as(commitment, secretariat_user)
+    commitment.save()
+    latest, earlier = commitment.history.order_by("-history_id")[:2]
+    assert (earlier.title_fr, latest.title_fr) == (
+        "Sensibilisation du public", "Sensibilisation du grand public"
+    )  # fmt: skip
+    assert latest.title_en == earlier.title_en == "Public awareness"
+    assert latest.history_user == secretariat_user

@@ -3,7 +3,7 @@
 import datetime
 import uuid
 
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -113,6 +113,15 @@ class ProgressReport(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices)
     as_of = models.DateField(_("as of"), help_text=_("The date this report speaks for."))
     narrative = models.TextField(max_length=10_000)
+    # The narrative is the participant's own words, never translated: the language it is
+    # written in is shown beside it (and set as its `lang` for browsers and screen readers).
+    narrative_language = models.CharField(
+        _("language of the narrative"),
+        max_length=15,
+        choices=global_settings.LANGUAGES,
+        default="en",
+        help_text=_("The language the narrative is written in; it is never translated."),
+    )
     evidence_links = models.TextField(
         blank=True,
         max_length=5000,

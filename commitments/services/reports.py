@@ -19,6 +19,7 @@ CORRECTION_COPIED_FIELDS = [
     "status",
     "as_of",
     "narrative",
+    "narrative_language",
     "evidence_links",
     "source",
     "confidence",

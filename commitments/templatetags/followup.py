@@ -35,12 +35,19 @@ def date_range(meeting) -> str:
         "start_month_day": date_format(start, "MONTH_DAY_FORMAT"),
         "end_month_day": date_format(end, "MONTH_DAY_FORMAT"),
     }
+    # Each translation may use any of the parts' names, not only those of the English: not
+    # checked as a Python format by msgfmt (xgettext:no-python-format).
     if (start.year, start.month) == (end.year, end.month):
-        # Translators: the days of one month, as in "26 to 28 February 2002".
+        # Translators: the days of one month, as in "26 to 28 February 2002". Parts: year,
+        # month, month_number, start_day, end_day, start_date, end_date, start_month_day.
+        # xgettext:no-python-format
         return pgettext("date range", "%(start_day)s–%(end_date)s") % parts
     if start.year == end.year:
-        # Translators: two months of one year, as in "30 March to 2 April 2003".
+        # Translators: two months of one year, as in "30 March to 2 April 2003". Parts as
+        # above.
+        # xgettext:no-python-format
         return pgettext("date range", "%(start_month_day)s – %(end_date)s") % parts
+    # xgettext:no-python-format
     return pgettext("date range", "%(start_date)s – %(end_date)s") % parts
 
 
