@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from django import forms
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
@@ -80,6 +80,20 @@ def evidence_limits() -> str:
     ) % {"size": filesizeformat(settings.EVIDENCE_MAX_BYTES), "count": count}
 
 
+def with_blank_label(choices) -> list:
+    """The choices, their empty one labelled in the page's language: Django 6's label
+    (`BLANK_CHOICE_LABEL`) is not yet in all of Django's catalogues."""
+    blank = _("- Select an option -")
+    return [(value, blank if value == "" else label) for value, label in choices]
+
+
+def narrative_languages() -> list[tuple[str, str]]:
+    """Every language Django names, each named in the page's language (Django's own
+    catalogues translate the names), in that language's alphabetical order."""
+    named = [(code, translation.gettext(name)) for code, name in global_settings.LANGUAGES]
+    return sorted(named, key=lambda choice: choice[1].casefold())
+
+
 class ReportForm(forms.ModelForm):
     """A progress report as an official writes it. The participant and the commitment are
     set by the view from the official's account and the URL, never from the posted data."""
@@ -141,6 +155,9 @@ class ReportForm(forms.ModelForm):
                 self.initial["narrative_language"] = translation.get_language() or "en"
         # Left out of a post (a script, an older page): the report keeps its language.
         self.fields["narrative_language"].required = False
+        self.fields["narrative_language"].choices = narrative_languages()
+        for name in ("status", "confidence"):
+            self.fields[name].choices = with_blank_label(self.fields[name].choices)
         # The browser's date picker stops at today (the model refuses a future date).
         self.fields["as_of"].widget.attrs["max"] = timezone.localdate().isoformat()
 
