@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy
 
 from bali_followup.env import env_bool, env_int, env_list, env_rate, env_str
 
@@ -367,6 +368,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True},
 }
 
-# The name shown in the page title, the header and the admin.
-SITE_NAME = "Bali follow-up tracker"
+# The name shown in the page title, the header and the admin, in the page's language.
+SITE_NAME = gettext_lazy("Bali follow-up tracker")
 SIMPLE_HISTORY_REVERT_DISABLED = True  # reverting would overwrite data; corrections are new records

@@ -986,9 +986,8 @@ def write_package(file, *, progress_public: bool, demo: bool) -> int:
         archive.writestr("datapackage.json", descriptor_json(progress_public))
         archive.writestr("README.md", readme(progress_public, demo))
         page_url = absolute_url("open_data")
-        archive.writestr(
-            "LICENSE.txt", LICENSE_TEXT.format(tracker_name=settings.SITE_NAME, page_url=page_url)
-        )
+        licence = LICENSE_TEXT.format(tracker_name=str(settings.SITE_NAME), page_url=page_url)
+        archive.writestr("LICENSE.txt", licence)
         for resource in published(progress_public):
             with archive.open(resource.filename, "w", force_zip64=True) as member:
                 text = io.TextIOWrapper(member, encoding="utf-8", newline="")

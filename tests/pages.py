@@ -31,6 +31,7 @@ README_PAGES = [
     ("demo-secretariat", "/handover/", "handover"),
     ("demo-secretariat", "/accounts/password_change/", "password-change"),
     ("demo-secretariat", "/accounts/tokens/", "api-tokens"),
+    ("demo-secretariat", "/accounts/", "account"),
     ("demo-official-idn", "/my/", "workspace"),
     ("demo-official-idn", "/my/reports/new/?commitment=17a", "report-form"),
 ]

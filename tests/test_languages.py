@@ -123,6 +123,11 @@ def test_the_account_page_refuses_a_language_not_offered(siti):
     assert not AccountPreference.objects.exists()
 
 
+def test_the_account_menu_leads_to_the_account_page(siti):
+    html = page_html(siti.get("/"))
+    assert html.count(f'<a href="{ACCOUNT}">Your account</a>') == 2  # wide menu and phone's
+
+
 def test_the_account_page_needs_a_login():
     response = Client().get(ACCOUNT)
     assert response.status_code == 302

@@ -126,7 +126,9 @@ def english_words(text: str, data: set[str], own_words: set[str]) -> list[str]:
     """The words of `text` that are neither data, nor the same in every language, nor words
     of the page's language."""
     text = re.sub(r"\S+\.(csv|json|zip|md|txt|pdf|xlsx)\b", " ", text)  # file names
-    for value in [*sorted(data, key=len, reverse=True), *SAME_EVERYWHERE]:
+    # The longest first: "Indonesia" is part of "Bahasa Indonesia", "Bali Process" of a
+    # source's note.
+    for value in sorted({*data, *SAME_EVERYWHERE}, key=len, reverse=True):
         if len(value) > 1 and value in text:
             text = text.replace(value, " ")
     words = re.findall(r"[A-Za-z][A-Za-z'_-]+", text)
