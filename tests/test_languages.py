@@ -199,3 +199,18 @@ def test_a_translated_title_changed_keeps_its_history_in_every_language(secretar
     )  # fmt: skip
     assert latest.title_en == earlier.title_en == "Public awareness"
     assert latest.history_user == secretariat_user
+
+
+def test_the_admin_names_the_models_and_their_fields_in_the_page_language(root):
+    from django.utils import translation
+    from django.utils.text import capfirst
+
+    with translation.override("fr"):
+        reports = capfirst(translation.gettext("progress reports"))
+        as_of = capfirst(translation.gettext("as of"))
+    assert reports != "Progress reports"
+    index = root.get("/admin/commitments/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert reports in index.content.decode()
+    form = root.get("/admin/commitments/progressreport/add/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert form.status_code == 200
+    assert as_of in form.content.decode()

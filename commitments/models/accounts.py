@@ -12,7 +12,10 @@ class AccountPreference(models.Model):
     the browser's, for the pages; English for the emails."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="preference",
     )
     language = models.CharField(
         _("language"),

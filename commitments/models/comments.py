@@ -21,18 +21,31 @@ class Comment(models.Model):
         QUESTION = "question", _("Question")
         REPLY = "reply", _("Reply")
 
-    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    body = models.TextField(max_length=5000)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("report"), on_delete=models.PROTECT, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=Kind.choices)
+    body = models.TextField(verbose_name=_("body"), max_length=5000)
+    created_at = models.DateTimeField(
+        verbose_name=_("created at"), default=timezone.now, editable=False
+    )
     # Made when the comment form is opened: the same form posted twice makes one comment.
-    form_token = models.UUIDField(null=True, blank=True, editable=False, unique=True)
+    form_token = models.UUIDField(
+        verbose_name=_("form token"), null=True, blank=True, editable=False, unique=True
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["report", "created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
 
     def __str__(self):
         return gettext("%(kind)s on report #%(number)s") % {

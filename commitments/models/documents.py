@@ -44,24 +44,36 @@ class PreparedDocument(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Could not be prepared")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
     # What the document was asked with (the filters, the date), as canonical JSON (the same
     # question gives the same text), and its SHA-256, which the unique constraint compares.
-    parameters = models.TextField()
-    key = models.CharField(max_length=64)
-    data_version = models.CharField(max_length=36)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    file = models.FileField(storage=prepared_storage, upload_to="%Y/%m/", blank=True)
-    filename = models.CharField(max_length=200, help_text=_("The name the download is given."))
-    rows = models.PositiveIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=500, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    parameters = models.TextField(verbose_name=_("parameters"))
+    key = models.CharField(verbose_name=_("key"), max_length=64)
+    data_version = models.CharField(verbose_name=_("data version"), max_length=36)
+    state = models.CharField(
+        verbose_name=_("state"), max_length=10, choices=State.choices, default=State.QUEUED
     )
-    requested_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(
+        verbose_name=_("file"), storage=prepared_storage, upload_to="%Y/%m/", blank=True
+    )
+    filename = models.CharField(
+        verbose_name=_("filename"), max_length=200, help_text=_("The name the download is given.")
+    )
+    rows = models.PositiveIntegerField(verbose_name=_("rows"), null=True, blank=True)
+    error = models.CharField(verbose_name=_("error"), max_length=500, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(verbose_name=_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(verbose_name=_("finished at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("prepared document")
+        verbose_name_plural = _("prepared documents")
         constraints = [
             # Two people asking at once share one document.
             models.UniqueConstraint(

@@ -27,24 +27,31 @@ class ReportImport(models.Model):
         PREVIEWED = "previewed", _("Previewed, not applied")
         APPLIED = "applied", _("Applied")
 
-    file = models.FileField(upload_to=import_upload_path, max_length=300)
-    original_name = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64)
+    file = models.FileField(verbose_name=_("file"), upload_to=import_upload_path, max_length=300)
+    original_name = models.CharField(verbose_name=_("original name"), max_length=255)
+    sha256 = models.CharField(verbose_name=_("sha256"), max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWED)
+    uploaded_at = models.DateTimeField(verbose_name=_("uploaded at"), default=timezone.now)
+    state = models.CharField(
+        verbose_name=_("state"), max_length=10, choices=State.choices, default=State.PREVIEWED
+    )
     # A problem with the file as a whole (unreadable, a missing column, too many rows): no
     # row is looked at, and nothing can be applied.
-    file_error = models.CharField(max_length=1000, blank=True)
-    rows = models.JSONField(default=list, blank=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
-    created_reports = models.PositiveIntegerField(default=0)
-    corrections = models.PositiveIntegerField(default=0)
+    file_error = models.CharField(verbose_name=_("file error"), max_length=1000, blank=True)
+    rows = models.JSONField(verbose_name=_("rows"), default=list, blank=True)
+    applied_at = models.DateTimeField(verbose_name=_("applied at"), null=True, blank=True)
+    created_reports = models.PositiveIntegerField(verbose_name=_("created reports"), default=0)
+    corrections = models.PositiveIntegerField(verbose_name=_("corrections"), default=0)
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("report import")
+        verbose_name_plural = _("report imports")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(state="previewed", applied_at__isnull=True)

@@ -23,18 +23,20 @@ class OutgoingEmail(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Could not be sent")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    to = models.EmailField()
-    subject = models.CharField(max_length=255)
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
+    to = models.EmailField(verbose_name=_("to"))
+    subject = models.CharField(verbose_name=_("subject"), max_length=255)
     # Emptied once the email is sent or given up on when `private` (a password reset link
     # must not outlive its delivery in the database).
-    body = models.TextField(blank=True)
-    private = models.BooleanField(default=False)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    body = models.TextField(verbose_name=_("body"), blank=True)
+    private = models.BooleanField(verbose_name=_("private"), default=False)
+    state = models.CharField(
+        verbose_name=_("state"), max_length=10, choices=State.choices, default=State.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(verbose_name=_("attempts"), default=0)
+    last_error = models.CharField(verbose_name=_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(verbose_name=_("sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -37,35 +37,61 @@ class Recommendation(Sourced):
         NOT_ADOPTED = "not_adopted", _("Not adopted")
 
     meeting = models.ForeignKey(
-        ExpertMeeting, on_delete=models.PROTECT, related_name="recommendations"
+        ExpertMeeting,
+        verbose_name=_("meeting"),
+        on_delete=models.PROTECT,
+        related_name="recommendations",
     )
     reference = models.CharField(
-        max_length=40, blank=True, help_text=_("Its number in the meeting's report, if any.")
+        verbose_name=_("reference"),
+        max_length=40,
+        blank=True,
+        help_text=_("Its number in the meeting's report, if any."),
     )
-    text = models.TextField(max_length=10_000)
+    text = models.TextField(verbose_name=_("text"), max_length=10_000)
     commitments = models.ManyToManyField(
-        "commitments.Commitment", blank=True, related_name="recommendations"
+        "commitments.Commitment",
+        verbose_name=_("commitments"),
+        blank=True,
+        related_name="recommendations",
     )
     status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.PROPOSED, editable=False
+        verbose_name=_("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.PROPOSED,
+        editable=False,
     )
     submitted_to = models.ForeignKey(
         "commitments.MinisterialMeeting",
+        verbose_name=_("submitted to"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         editable=False,
         related_name="recommendations_received",
     )
-    submitted_on = models.DateField(null=True, blank=True, editable=False)
-    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True, editable=False)
-    considered_on = models.DateField(null=True, blank=True, editable=False)
-    closed_on = models.DateField(null=True, blank=True, editable=False)
+    submitted_on = models.DateField(
+        verbose_name=_("submitted on"), null=True, blank=True, editable=False
+    )
+    outcome = models.CharField(
+        verbose_name=_("outcome"),
+        max_length=16,
+        choices=Outcome.choices,
+        blank=True,
+        editable=False,
+    )
+    considered_on = models.DateField(
+        verbose_name=_("considered on"), null=True, blank=True, editable=False
+    )
+    closed_on = models.DateField(verbose_name=_("closed on"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(m2m_fields=[commitments])
 
     class Meta:
         ordering = ["meeting__start_date", "reference", "pk"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="proposed")
@@ -102,18 +128,20 @@ class Mechanism(Sourced):
         REGIONAL = "regional", _("Regional")
         INTERNATIONAL = "international", _("International")
 
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=60)
-    scope = models.CharField(max_length=16, choices=Scope.choices)
-    description = models.TextField(blank=True, max_length=5000)
-    url = models.URLField(blank=True, max_length=500)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200, unique=True)
+    short_name = models.CharField(verbose_name=_("short name"), max_length=60)
+    scope = models.CharField(verbose_name=_("scope"), max_length=16, choices=Scope.choices)
+    description = models.TextField(verbose_name=_("description"), blank=True, max_length=5000)
+    url = models.URLField(verbose_name=_("url"), blank=True, max_length=500)
 
     objects = SlugManager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["short_name"]
+        verbose_name = _("mechanism")
+        verbose_name_plural = _("mechanisms")
 
     def __str__(self):
         return self.short_name
@@ -127,19 +155,38 @@ class RecommendationEvent(models.Model):
     it and when. Written only by commitments.services.recommendations."""
 
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.CASCADE, related_name="events"
+        Recommendation,
+        verbose_name=_("recommendation"),
+        on_delete=models.CASCADE,
+        related_name="events",
     )
-    from_status = models.CharField(max_length=16, choices=Recommendation.Status.choices)
-    to_status = models.CharField(max_length=16, choices=Recommendation.Status.choices)
-    happened_on = models.DateField(help_text=_("The date of the move itself (a meeting's date)."))
-    note = models.TextField(blank=True, max_length=2000)
+    from_status = models.CharField(
+        verbose_name=_("from status"), max_length=16, choices=Recommendation.Status.choices
+    )
+    to_status = models.CharField(
+        verbose_name=_("to status"), max_length=16, choices=Recommendation.Status.choices
+    )
+    happened_on = models.DateField(
+        verbose_name=_("happened on"),
+        help_text=_("The date of the move itself (a meeting's date)."),
+    )
+    note = models.TextField(verbose_name=_("note"), blank=True, max_length=2000)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_at = models.DateTimeField(
+        verbose_name=_("recorded at"), default=timezone.now, editable=False
+    )
 
     class Meta:
         ordering = ["recommendation", "recorded_at", "pk"]
+        verbose_name = _("recommendation event")
+        verbose_name_plural = _("recommendation events")
 
     def __str__(self):
         return f"{self.recommendation}: {self.from_status} -> {self.to_status}"
@@ -150,27 +197,44 @@ class Handover(Sourced):
     (paragraph 25): a recommendation, or a tracked commitment on which work continues."""
 
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.PROTECT, null=True, blank=True, related_name="handovers"
-    )
-    commitment = models.ForeignKey(
-        "commitments.Commitment",
+        Recommendation,
+        verbose_name=_("recommendation"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="handovers",
     )
-    mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT, related_name="handovers")
-    passed_on = models.DateField()
-    note = models.TextField(blank=True, max_length=2000)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    commitment = models.ForeignKey(
+        "commitments.Commitment",
+        verbose_name=_("commitment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handovers",
     )
-    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    mechanism = models.ForeignKey(
+        Mechanism, verbose_name=_("mechanism"), on_delete=models.PROTECT, related_name="handovers"
+    )
+    passed_on = models.DateField(verbose_name=_("passed on"))
+    note = models.TextField(verbose_name=_("note"), blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(
+        verbose_name=_("recorded at"), default=timezone.now, editable=False
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-passed_on", "pk"]
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
         constraints = [
             models.CheckConstraint(
                 condition=Q(recommendation__isnull=False, commitment__isnull=True)
@@ -193,13 +257,15 @@ class SentReminder(models.Model):
     """A reminder email that was sent, so that `send_reminders` never sends it twice (it is
     safe to run from cron every hour). `key` names the reminder and its recipient."""
 
-    key = models.CharField(max_length=255, unique=True)
-    recipient = models.EmailField()
-    subject = models.CharField(max_length=255)
-    sent_at = models.DateTimeField(default=timezone.now)
+    key = models.CharField(verbose_name=_("key"), max_length=255, unique=True)
+    recipient = models.EmailField(verbose_name=_("recipient"))
+    subject = models.CharField(verbose_name=_("subject"), max_length=255)
+    sent_at = models.DateTimeField(verbose_name=_("sent at"), default=timezone.now)
 
     class Meta:
         ordering = ["-sent_at"]
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
 
     def __str__(self):
         return gettext("%(reminder)s to %(address)s") % {

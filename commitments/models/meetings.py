@@ -36,17 +36,23 @@ class DatePrecision(TextChoices):
 class DatedMeeting(Sourced):
     """Abstract: a meeting with a place and a date range that may be known only to the month."""
 
-    slug = models.SlugField(max_length=80, unique=True)
-    place = models.CharField(max_length=200, blank=True)
-    start_date = models.DateField()
-    end_date = models.DateField()
+    slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
+    place = models.CharField(verbose_name=_("place"), max_length=200, blank=True)
+    start_date = models.DateField(verbose_name=_("start date"))
+    end_date = models.DateField(verbose_name=_("end date"))
     date_precision = models.CharField(
-        max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+        verbose_name=_("date precision"),
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
     )
     date_note = models.CharField(
-        max_length=300, blank=True, help_text=_("Where sources disagree on the dates, say so here.")
+        verbose_name=_("date note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where sources disagree on the dates, say so here."),
     )
-    outcome = models.TextField(blank=True, max_length=10_000)
+    outcome = models.TextField(verbose_name=_("outcome"), blank=True, max_length=10_000)
 
     objects = SlugManager()
 
@@ -110,27 +116,37 @@ class MinisterialMeeting(DatedMeeting):
         MINISTERIAL = "ministerial", _("Ministerial")
         SENIOR_OFFICIALS = "senior_officials", _("Senior officials")
 
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=80)
-    level = models.CharField(max_length=20, choices=Level.choices, default=Level.MINISTERIAL)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    short_name = models.CharField(verbose_name=_("short name"), max_length=80)
+    level = models.CharField(
+        verbose_name=_("level"), max_length=20, choices=Level.choices, default=Level.MINISTERIAL
+    )
     co_chairs = models.ManyToManyField(
         Participant,
+        verbose_name=_("co chairs"),
         blank=True,
         related_name="co_chaired_meetings",
         limit_choices_to={"kind": Participant.Kind.STATE},
     )
     co_chair_persons = models.CharField(
-        max_length=300, blank=True, help_text=_("The Ministers who co-chaired, by name.")
+        verbose_name=_("co chair persons"),
+        max_length=300,
+        blank=True,
+        help_text=_("The Ministers who co-chaired, by name."),
     )
     is_founding = models.BooleanField(
-        default=False, help_text=_("The conference whose statement set up the follow-up.")
+        verbose_name=_("is founding"),
+        default=False,
+        help_text=_("The conference whose statement set up the follow-up."),
     )
     review_period_months = models.PositiveSmallIntegerField(
+        verbose_name=_("review period months"),
         null=True,
         blank=True,
         help_text=_("For the founding meeting: months within which results go to Ministers."),
     )
     attendance_summary = models.TextField(
+        verbose_name=_("attendance summary"),
         max_length=5000,
         blank=True,
         help_text=_("Attendance as the sources give it; keep each source's figures."),
@@ -140,6 +156,8 @@ class MinisterialMeeting(DatedMeeting):
     history = HistoricalRecords(m2m_fields=[co_chairs])
 
     class Meta(DatedMeeting.Meta):
+        verbose_name = _("ministerial meeting")
+        verbose_name_plural = _("ministerial meetings")
         constraints = [
             *DatedMeeting.Meta.constraints,
             models.UniqueConstraint(
@@ -182,12 +200,13 @@ class MinisterialMeeting(DatedMeeting):
 class ExpertGroup(Sourced):
     """An ad hoc experts' group of paragraph 23, with voluntary participation."""
 
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=40)
-    theme = models.TextField(max_length=2000)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=80, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    short_name = models.CharField(verbose_name=_("short name"), max_length=40)
+    theme = models.TextField(verbose_name=_("theme"), max_length=2000)
     established_at = models.ForeignKey(
         MinisterialMeeting,
+        verbose_name=_("established at"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -195,18 +214,28 @@ class ExpertGroup(Sourced):
     )
     coordinator = models.ForeignKey(
         Participant,
+        verbose_name=_("coordinator"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="coordinated_groups",
         help_text=_("The participant that coordinates the group."),
     )
-    coordinator_person = models.CharField(max_length=200, blank=True)
+    coordinator_person = models.CharField(
+        verbose_name=_("coordinator person"), max_length=200, blank=True
+    )
     commitments = models.ManyToManyField(
-        "commitments.Commitment", blank=True, related_name="expert_groups"
+        "commitments.Commitment",
+        verbose_name=_("commitments"),
+        blank=True,
+        related_name="expert_groups",
     )
     volunteers = models.ManyToManyField(
-        Participant, through="Volunteer", related_name="volunteered_groups", blank=True
+        Participant,
+        verbose_name=_("volunteers"),
+        through="Volunteer",
+        related_name="volunteered_groups",
+        blank=True,
     )
 
     objects = SlugManager()
@@ -214,6 +243,8 @@ class ExpertGroup(Sourced):
 
     class Meta:
         ordering = ["short_name"]
+        verbose_name = _("expert group")
+        verbose_name_plural = _("expert groups")
 
     def __str__(self):
         return self.short_name
@@ -228,17 +259,24 @@ NOT_TRACKED_MESSAGE = _("Only the co-chairs and participating states and entitie
 class Volunteer(Sourced):
     """A participant that volunteered officials for an expert group (paragraph 23)."""
 
-    group = models.ForeignKey(ExpertGroup, on_delete=models.CASCADE)
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT)
-    expert_names = models.TextField(
-        blank=True, max_length=2000, help_text=_("The named expert officials, if known.")
+    group = models.ForeignKey(ExpertGroup, verbose_name=_("group"), on_delete=models.CASCADE)
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.PROTECT
     )
-    volunteered_on = models.DateField(null=True, blank=True)
+    expert_names = models.TextField(
+        verbose_name=_("expert names"),
+        blank=True,
+        max_length=2000,
+        help_text=_("The named expert officials, if known."),
+    )
+    volunteered_on = models.DateField(verbose_name=_("volunteered on"), null=True, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["group", "participant__short_name"]
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "participant"],
@@ -268,9 +306,10 @@ class ExpertMeeting(DatedMeeting):
         HELD = "held", _("Held")
         CANCELLED = "cancelled", _("Cancelled")
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(verbose_name=_("title"), max_length=200)
     group = models.ForeignKey(
         ExpertGroup,
+        verbose_name=_("group"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -279,23 +318,35 @@ class ExpertMeeting(DatedMeeting):
     )
     host = models.ForeignKey(
         Participant,
+        verbose_name=_("host"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="hosted_expert_meetings",
     )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
     attendees = models.ManyToManyField(
-        Participant, through="Attendance", related_name="attended_expert_meetings", blank=True
+        Participant,
+        verbose_name=_("attendees"),
+        through="Attendance",
+        related_name="attended_expert_meetings",
+        blank=True,
     )
     assisting_organisations = models.ManyToManyField(
-        Participant, through="Assistance", related_name="assisted_expert_meetings", blank=True
+        Participant,
+        verbose_name=_("assisting organisations"),
+        through="Assistance",
+        related_name="assisted_expert_meetings",
+        blank=True,
     )
 
     history = HistoricalRecords()
 
     class Meta(DatedMeeting.Meta):
-        pass
+        verbose_name = _("expert meeting")
+        verbose_name_plural = _("expert meetings")
 
     def __str__(self):
         return self.title
@@ -336,7 +387,7 @@ class MeetingParticipation(Sourced):
 
     participant_field = "participant"
 
-    meeting = models.ForeignKey(ExpertMeeting, on_delete=models.CASCADE)
+    meeting = models.ForeignKey(ExpertMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE)
 
     objects = MeetingParticipantManager()
 
@@ -352,15 +403,21 @@ class MeetingParticipation(Sourced):
 class Attendance(MeetingParticipation):
     """A participant's attendance at an expert meeting, with its delegates where known."""
 
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT)
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.PROTECT
+    )
     delegates = models.TextField(
-        blank=True, max_length=2000, help_text=_("Named officials, one per line.")
+        verbose_name=_("delegates"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Named officials, one per line."),
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "participant__short_name"]
+        verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [
             models.UniqueConstraint(
@@ -387,15 +444,20 @@ class Assistance(MeetingParticipation):
     participant_field = "organisation"
 
     # Restricted to organisations by clean() (a clear message) and by the admin's choices.
-    organisation = models.ForeignKey(Participant, on_delete=models.PROTECT)
+    organisation = models.ForeignKey(
+        Participant, verbose_name=_("organisation"), on_delete=models.PROTECT
+    )
     role = models.CharField(
-        max_length=300, help_text=_("What the organisation did for the meeting.")
+        verbose_name=_("role"),
+        max_length=300,
+        help_text=_("What the organisation did for the meeting."),
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "organisation__short_name"]
+        verbose_name = _("assistance")
         verbose_name_plural = _("assistance")
         constraints = [
             models.UniqueConstraint(
@@ -429,25 +491,36 @@ class MeetingDocument(Sourced):
     (PDF, Office document or image, checked by content), or both. Files are stored outside
     the static files and served by a view, as downloads."""
 
-    meeting = models.ForeignKey(ExpertMeeting, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(max_length=200)
+    meeting = models.ForeignKey(
+        ExpertMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(verbose_name=_("title"), max_length=200)
     url = models.URLField(_("web address"), max_length=500, blank=True)
-    file = models.FileField(upload_to=meeting_document_path, max_length=300, blank=True)
-    content_type = models.CharField(max_length=120, blank=True, editable=False)
+    file = models.FileField(
+        verbose_name=_("file"), upload_to=meeting_document_path, max_length=300, blank=True
+    )
+    content_type = models.CharField(
+        verbose_name=_("content type"), max_length=120, blank=True, editable=False
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         editable=False,
         related_name="+",
     )
-    added_at = models.DateTimeField(default=timezone.now, editable=False)
+    added_at = models.DateTimeField(
+        verbose_name=_("added at"), default=timezone.now, editable=False
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "title", "pk"]
+        verbose_name = _("meeting document")
+        verbose_name_plural = _("meeting documents")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(url="", file=""),

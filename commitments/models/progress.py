@@ -108,11 +108,15 @@ class ProgressReport(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="reports")
-    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="reports")
-    status = models.CharField(max_length=16, choices=Status.choices)
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.PROTECT, related_name="reports"
+    )
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("commitment"), on_delete=models.PROTECT, related_name="reports"
+    )
+    status = models.CharField(verbose_name=_("status"), max_length=16, choices=Status.choices)
     as_of = models.DateField(_("as of"), help_text=_("The date this report speaks for."))
-    narrative = models.TextField(max_length=10_000)
+    narrative = models.TextField(verbose_name=_("narrative"), max_length=10_000)
     # The narrative is the participant's own words, never translated: the language it is
     # written in is shown beside it (and set as its `lang` for browsers and screen readers).
     narrative_language = models.CharField(
@@ -123,19 +127,29 @@ class ProgressReport(models.Model):
         help_text=_("The language the narrative is written in; it is never translated."),
     )
     evidence_links = models.TextField(
+        verbose_name=_("evidence links"),
         blank=True,
         max_length=5000,
         help_text=_("Links to evidence (laws, agreements, reports), one per line."),
     )
     source = models.CharField(
-        max_length=300, blank=True, help_text=_("Who or what the information comes from.")
+        verbose_name=_("source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who or what the information comes from."),
     )
     confidence = models.CharField(
-        max_length=16, choices=Confidence.choices, default=Confidence.MEDIUM
+        verbose_name=_("confidence"),
+        max_length=16,
+        choices=Confidence.choices,
+        default=Confidence.MEDIUM,
     )
-    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    state = models.CharField(
+        verbose_name=_("state"), max_length=12, choices=State.choices, default=State.DRAFT
+    )
     corrects = models.ForeignKey(
         "self",
+        verbose_name=_("corrects"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -144,31 +158,40 @@ class ProgressReport(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(
+        verbose_name=_("created at"), default=timezone.now, editable=False
+    )
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         editable=False,
     )
-    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(
+        verbose_name=_("submitted at"), null=True, blank=True, editable=False
+    )
     # Optimistic locking: each save of a draft bumps it; a save based on an older version is
     # refused, so two officials editing one draft never overwrite each other silently.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(verbose_name=_("version"), default=1, editable=False)
     # The token of the form that created the report: the same form posted again (a double
     # click, a retry after a slow answer, the back button) finds this report instead of
     # making a second one. Unique, so that two posts at the same moment cannot both create.
-    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    form_token = models.UUIDField(
+        verbose_name=_("form token"), null=True, blank=True, unique=True, editable=False
+    )
     imported_from = models.ForeignKey(
         "commitments.ReportImport",
+        verbose_name=_("imported from"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -177,6 +200,7 @@ class ProgressReport(models.Model):
         help_text=_("The uploaded file this report was imported from, if any."),
     )
     is_demo = models.BooleanField(
+        verbose_name=_("is demo"),
         default=False,
         editable=False,
         help_text=_("Synthetic data made by `seed_demo` for demonstrations, never real progress."),
@@ -215,6 +239,8 @@ class ProgressReport(models.Model):
             # The demonstration-data notice asks on every page whether any report is one.
             models.Index(fields=["is_demo"], name="progressreport_is_demo"),
         ]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
         constraints = [
             models.CheckConstraint(
                 condition=Q(as_of__gte=EARLIEST_AS_OF),
@@ -400,20 +426,31 @@ class EvidenceFile(models.Model):
     its content. Stored under MEDIA_ROOT, outside the static files, and served only through a
     view that checks permission."""
 
-    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(upload_to=evidence_upload_path, max_length=300)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="files"
     )
-    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    file = models.FileField(verbose_name=_("file"), upload_to=evidence_upload_path, max_length=300)
+    original_name = models.CharField(verbose_name=_("original name"), max_length=255)
+    content_type = models.CharField(verbose_name=_("content type"), max_length=120)
+    size = models.PositiveIntegerField(verbose_name=_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(
+        verbose_name=_("uploaded at"), default=timezone.now, editable=False
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["report", "uploaded_at", "pk"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
 
     def __str__(self):
         return self.original_name
@@ -423,17 +460,30 @@ class Official(models.Model):
     """A focal-point official: the user who reports for one tracked participant."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="official"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="official",
     )
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="officials")
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.PROTECT,
+        related_name="officials",
+    )
     title = models.CharField(
-        max_length=200, blank=True, help_text=_("Position, ministry or agency.")
+        verbose_name=_("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Position, ministry or agency."),
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["participant__short_name", "user__username"]
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
 
     def __str__(self):
         return gettext("%(user)s for %(participant)s") % {

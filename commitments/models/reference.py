@@ -51,27 +51,34 @@ class Participant(models.Model):
     TRACKED_KINDS = (Kind.STATE, Kind.ENTITY)
 
     name = models.CharField(
-        max_length=200, unique=True, help_text=_("As printed in the statement.")
+        verbose_name=_("name"),
+        max_length=200,
+        unique=True,
+        help_text=_("As printed in the statement."),
     )
-    short_name = models.CharField(max_length=100, unique=True)
+    short_name = models.CharField(verbose_name=_("short name"), max_length=100, unique=True)
     iso3 = models.CharField(
         _("ISO 3166 alpha-3"),
         max_length=3,
         blank=True,
         help_text=_("The present-day code, where one exists (East Timor: TLS)."),
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    role = models.CharField(max_length=16, choices=Role.choices)
+    kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=Kind.choices)
+    role = models.CharField(verbose_name=_("role"), max_length=16, choices=Role.choices)
     statement_order = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Position in the statement's lists, to show them as printed.")
+        verbose_name=_("statement order"),
+        default=0,
+        help_text=_("Position in the statement's lists, to show them as printed."),
     )
-    notes = models.TextField(blank=True, max_length=5000)
+    notes = models.TextField(verbose_name=_("notes"), blank=True, max_length=5000)
 
     objects = ParticipantManager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["short_name"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
         constraints = [
             models.UniqueConstraint(
                 fields=["iso3"], condition=~Q(iso3=""), name="participant_iso3_unique"
@@ -133,14 +140,16 @@ class ParagraphManager(models.Manager):
 class Paragraph(models.Model):
     """One of the 28 numbered paragraphs of the Co-Chairs' Statement."""
 
-    number = models.PositiveSmallIntegerField(unique=True)
-    text = models.TextField(max_length=20_000)
+    number = models.PositiveSmallIntegerField(verbose_name=_("number"), unique=True)
+    text = models.TextField(verbose_name=_("text"), max_length=20_000)
 
     objects = ParagraphManager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
         constraints = [
             models.CheckConstraint(
                 condition=Q(number__gte=1),
@@ -177,20 +186,28 @@ class Commitment(models.Model):
     legislation; untracked ones (such as 15, the UN Convention) are kept for reference.
     """
 
-    code = models.SlugField(max_length=8, unique=True)
-    paragraph = models.ForeignKey(Paragraph, on_delete=models.PROTECT, related_name="commitments")
-    title = models.CharField(max_length=120)
-    text = models.TextField(max_length=20_000, help_text=_("The words of the statement."))
-    is_tracked = models.BooleanField(
-        default=True, help_text=_("Participants report progress only on tracked commitments.")
+    code = models.SlugField(verbose_name=_("code"), max_length=8, unique=True)
+    paragraph = models.ForeignKey(
+        Paragraph, verbose_name=_("paragraph"), on_delete=models.PROTECT, related_name="commitments"
     )
-    display_order = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(verbose_name=_("title"), max_length=120)
+    text = models.TextField(
+        verbose_name=_("text"), max_length=20_000, help_text=_("The words of the statement.")
+    )
+    is_tracked = models.BooleanField(
+        verbose_name=_("is tracked"),
+        default=True,
+        help_text=_("Participants report progress only on tracked commitments."),
+    )
+    display_order = models.PositiveSmallIntegerField(verbose_name=_("display order"), default=0)
 
     objects = CommitmentManager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["display_order", "code"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
 
     def __str__(self):
         return f"{self.code}: {self.title}"

@@ -35,13 +35,17 @@ class Sourced(models.Model):
     """Abstract: every historical record says where it comes from and how sure we are."""
 
     source = models.TextField(
+        verbose_name=_("source"),
         max_length=2000,
         blank=True,
         help_text=_("The document or page this record comes from, as a citation."),
     )
-    source_url = models.URLField(blank=True, max_length=500)
+    source_url = models.URLField(verbose_name=_("source url"), blank=True, max_length=500)
     confidence = models.CharField(
-        max_length=16, choices=Confidence.choices, default=Confidence.MEDIUM
+        verbose_name=_("confidence"),
+        max_length=16,
+        choices=Confidence.choices,
+        default=Confidence.MEDIUM,
     )
 
     class Meta:

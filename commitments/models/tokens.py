@@ -32,17 +32,28 @@ class ApiToken(models.Model):
     who revoked it and when) and authenticates nothing."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
     )
     name = models.CharField(
-        max_length=TOKEN_NAME_MAX_LENGTH, help_text=_("What the token is for, in the user's words.")
+        verbose_name=_("name"),
+        max_length=TOKEN_NAME_MAX_LENGTH,
+        help_text=_("What the token is for, in the user's words."),
     )
     # The secret's first characters: not enough to use, enough to tell tokens apart.
-    prefix = models.CharField(max_length=16, editable=False)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    prefix = models.CharField(verbose_name=_("prefix"), max_length=16, editable=False)
+    digest = models.CharField(verbose_name=_("digest"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(
+        verbose_name=_("created at"), default=timezone.now, editable=False
+    )
+    last_used_at = models.DateTimeField(
+        verbose_name=_("last used at"), null=True, blank=True, editable=False
+    )
+    revoked_at = models.DateTimeField(
+        verbose_name=_("revoked at"), null=True, blank=True, editable=False
+    )
 
     objects = ApiTokenQuerySet.as_manager()
     # last_used_at is bookkeeping written while reading (at most every few minutes), not a
@@ -52,6 +63,7 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "name"],

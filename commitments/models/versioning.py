@@ -12,11 +12,12 @@ class DataVersion(models.Model):
     from a backup, or rolled back, never comes back to a token that cached pages were
     made under."""
 
-    token = models.UUIDField(default=uuid.uuid4)
-    changed_at = models.DateTimeField(auto_now=True)
+    token = models.UUIDField(verbose_name=_("token"), default=uuid.uuid4)
+    changed_at = models.DateTimeField(verbose_name=_("changed at"), auto_now=True)
 
     class Meta:
         verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
 
     def __str__(self):
         return str(self.token)
