@@ -78,6 +78,11 @@ def _send(kind, compose, recipients) -> int:
     return len(recipients)
 
 
+def _text(*paragraphs: str, closing: str, link: str) -> str:
+    """An email's body: its paragraphs, then what to do and the link to do it at."""
+    return "\n\n".join([*paragraphs, closing]) + f"\n{link}\n"
+
+
 def report_submitted(report) -> int:
     def compose():
         values = {
@@ -101,7 +106,7 @@ def report_submitted(report) -> int:
                 "(%(title)s), as of %(date)s: %(status)s."
             )
         closing = _("Read it and acknowledge it or ask a question:")
-        body = f"{opening % values}\n\n{closing}\n{report_url(report)}\n"
+        body = _text(opening % values, closing=closing, link=report_url(report))
         return subject, body
 
     return _send(OutgoingEmail.Kind.SUBMISSION, compose, secretariat_recipients())
@@ -130,7 +135,7 @@ def comment_added(comment) -> int:
         # Translators: %(kind)s is the kind of comment: "Question", "Acknowledgement", "Reply".
         opening = _("%(kind)s on the report of %(name)s on %(commitment)s, as of %(date)s:")
         closing = _("Read and answer it here:")
-        body = f"{opening % values}\n\n{comment.body}\n\n{closing}\n{report_url(report)}\n"
+        body = _text(opening % values, comment.body, closing=closing, link=report_url(report))
         return subject, body
 
     return _send(OutgoingEmail.Kind.COMMENT, compose, recipients)
@@ -154,7 +159,7 @@ def reports_imported(batch) -> int:
             "correction(s), submitted."
         )
         closing = _("Read them and acknowledge them or ask questions:")
-        body = f"{opening % values}\n\n{closing}\n{absolute_url('comment_queue')}\n"
+        body = _text(opening % values, closing=closing, link=absolute_url("comment_queue"))
         return subject, body
 
     return _send(OutgoingEmail.Kind.SUBMISSION, compose, secretariat_recipients())
