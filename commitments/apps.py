@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommitmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "commitments"
-    verbose_name = "Follow-up tracker"
+    verbose_name = _("Follow-up tracker")
 
     def ready(self):
         from commitments import caching, languages
