@@ -6,30 +6,16 @@ worker through Django's configured mailer (console by default, SMTP when EMAIL_H
 Each email is written in its recipient's language (their account's preference, else the
 site's default: commitments.languages), not in the language of the page that caused it."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from commitments.languages import is_offered
+from commitments.languages import language_of
 from commitments.links import absolute_url
 from commitments.models import OutgoingEmail
 from commitments.roles import SECRETARIAT
 from commitments.services.mail import queue_email
-
-
-def email_language(user) -> str:
-    """The language to write to `user` in, as commitments.languages.language_of says: the
-    account's preference, else the site's default. Read from the preference that came with
-    the user (select_related("preference")), so that a list of recipients costs no query
-    each."""
-    try:
-        language = user.preference.language
-    except ObjectDoesNotExist:
-        language = ""
-    return language if is_offered(language) else settings.LANGUAGE_CODE
 
 
 def _one_per_address(users) -> list:
@@ -69,7 +55,7 @@ def _send(kind, compose, recipients) -> int:
     the recipient's language: `compose()` gives the subject and the body in the active one."""
     written = {}
     for user in recipients:
-        language = email_language(user)
+        language = language_of(user)
         if language not in written:
             with translation.override(language):
                 written[language] = compose()

@@ -23,7 +23,7 @@ transaction, and the background worker delivers the email, trying again if the m
 fails (services.mail). The unique key makes a second, overlapping run skip it, so a reminder
 is never queued twice.
 
-Each reminder is written in its recipient's language (commitments.notifications.email_language).
+Each reminder is written in its recipient's language (commitments.languages.language_of).
 """
 
 import datetime
@@ -38,10 +38,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from commitments.languages import language_of
 from commitments.links import absolute_url
 from commitments.ministerial_review import Standing, review_standing
 from commitments.models import Official, OutgoingEmail, Participant, SentReminder
-from commitments.notifications import email_language
 from commitments.roles import SECRETARIAT
 from commitments.services.mail import queue_email
 from commitments.status import is_stale, status_matrix
@@ -104,7 +104,7 @@ def stale_reminders(today: datetime.date, stale_days: int) -> list[Reminder]:
     for official in officials:
         stale = stale_by_participant.get(official.participant_id)
         if stale:
-            with translation.override(email_language(official.user)):
+            with translation.override(language_of(official.user)):
                 reminders.append(_stale_reminder(official, stale, today, stale_days))
     return reminders
 
@@ -205,7 +205,7 @@ def deadline_reminders(today: datetime.date, deadline_days: int) -> list[Reminde
         return []
     reminders = []
     for user in deadline_recipients():
-        with translation.override(email_language(user)):
+        with translation.override(language_of(user)):
             subject, body = _deadline_email(standing, user)
         reminders.append(
             Reminder(

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from commitments.forms import LanguagePreferenceForm
-from commitments.languages import SESSION_KEY, is_offered, preferred_language, remember_in_session
+from commitments.languages import SESSION_KEY, is_offered, remember_in_session, stored_language
 from commitments.services.accounts import account_language_set
 
 
@@ -32,7 +32,7 @@ def language_choose(request):
 @login_required
 def account(request):
     data = request.POST if request.method == "POST" else None
-    form = LanguagePreferenceForm(data, initial={"language": preferred_language(request.user)})
+    form = LanguagePreferenceForm(data, initial={"language": stored_language(request.user)})
     if request.method == "POST" and form.is_valid():
         language = form.cleaned_data["language"]
         account_language_set(user=request.user, language=language)
