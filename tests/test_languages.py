@@ -214,3 +214,15 @@ def test_the_admin_names_the_models_and_their_fields_in_the_page_language(root):
     form = root.get("/admin/commitments/progressreport/add/", HTTP_ACCEPT_LANGUAGE="fr")
     assert form.status_code == 200
     assert as_of in form.content.decode()
+
+
+def test_the_account_page_runs_the_same_queries_whatever_the_history(siti, official_of_indonesia):
+    from tests.conftest import count_queries
+
+    # The session, its user, the stored preference; the navigation's (is secretariat, the
+    # official's participant, the data version, then the to-do count's nine: commitments,
+    # participants, reports, dates, meetings, drafts' history, comments, their count, demo).
+    assert count_queries(siti, ACCOUNT) == 15
+    for language in ("fr", "id", "zh-hans", "fr"):
+        choose(siti, language)  # four history rows of the preference
+    assert count_queries(siti, ACCOUNT) == 15
