@@ -122,6 +122,12 @@ def _is_data(model) -> bool:
     )
 
 
+def bulk_written(using: str = DEFAULT_DB_ALIAS) -> None:
+    """A bulk write, which sends no signal, changed data: the token changes as a save's
+    signal would change it (now, or at the end of the one_bump() block it is in)."""
+    _bump_now_or_at_block_end(using)
+
+
 def _bump_on_write(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     _bump_now_or_at_block_end(using)
 

@@ -443,23 +443,41 @@ def test_applying_twice_writes_once(amir):
     assert ProgressReport.objects.count() == 1
 
 
-def test_applying_writes_each_report_once_and_the_data_version_once(amir, three_reports):
-    """What keeps 10,000 rows within bench/import_rows.py's 30 s: a new report is made
-    submitted in one write (no draft first), with one history row, and the file changes the
-    data version once."""
-    rows = [["IDN", "17b", "Limited", "2003-01-15", f"New {n}"] for n in range(3)]
-    _, batch = upload(amir, csv_bytes(rows))
-    with CaptureQueriesContext(connection) as queries:
-        amir.post(reverse("import_apply", args=[batch.pk]))
-    writes = [
-        q["sql"].split(" ", 3)[:3] for q in queries if q["sql"].startswith(("INSERT", "UPDATE"))
-    ]
-    assert writes.count(["INSERT", "INTO", '"commitments_progressreport"']) == 3
-    assert writes.count(["INSERT", "INTO", '"commitments_historicalprogressreport"']) == 3
+def test_applying_writes_the_files_reports_together_and_the_data_version_once(amir, three_reports):
+    """What keeps 10,000 rows within bench/import_rows.py's 30 s: the file's reports and
+    their corrections are made submitted in one INSERT (no draft first), their history rows
+    in another, and the data version changes once; the queries do not grow with the rows."""
+
+    def apply(rows):
+        _, batch = upload(amir, csv_bytes(rows, [*HEADINGS, "Report number"]))
+        with CaptureQueriesContext(connection) as queries:
+            amir.post(reverse("import_apply", args=[batch.pk]))
+        return batch, [query["sql"] for query in queries]
+
+    new_rows = [["IDN", "17b", "Limited", "2003-01-15", f"New {n}", ""] for n in range(3)]
+    batch, queries = apply(new_rows)
+    writes = [sql.split(" ", 3)[:3] for sql in queries if sql.startswith(("INSERT", "UPDATE"))]
+    assert writes.count(["INSERT", "INTO", '"commitments_progressreport"']) == 1
+    assert writes.count(["INSERT", "INTO", '"commitments_historicalprogressreport"']) == 1
     assert writes.count(["UPDATE", '"commitments_dataversion"', "SET"]) == 1
     assert not [w for w in writes if w[:2] == ["UPDATE", '"commitments_progressreport"']]
     made = ProgressReport.objects.filter(imported_from=batch)
     assert [r.history.get().state for r in made] == ["submitted"] * 3
+
+    def corrections(reports, status):
+        return [
+            [r.participant.iso3, r.commitment.code, status, r.as_of.isoformat(), r.narrative,
+             str(r.pk)]
+            for r in reports
+        ]  # fmt: skip
+
+    _, one = apply(corrections(three_reports[:1], "Complete"))
+    current = list(ProgressReport.objects.submitted().not_replaced().order_by("pk"))
+    assert len(current) == 6
+    _, six = apply(corrections(current, "Not applicable"))
+    imported_corrections = ProgressReport.objects.filter(imported_from__isnull=False)
+    assert imported_corrections.filter(corrects__isnull=False).count() == 1 + 6
+    assert len(six) == len(one), "\n".join(six)
 
 
 def test_preview_queries_do_not_grow_with_the_rows(secretariat_user, amir):
@@ -477,6 +495,118 @@ def test_preview_queries_do_not_grow_with_the_rows(secretariat_user, amir):
     _, batch = upload(amir, csv_bytes([["IDN", "17a", "Limited", "2003-01-15", "x"]] * 150))
     url = reverse("import_preview", args=[batch.pk])
     assert count_queries(amir, url) == count_queries(amir, url + "?page=2")
+
+
+# The file's reports are the forms' reports ------------------------------------------------------
+
+# What differs between two reports made alike: their keys, the moments they were made, and
+# here the participant (the same report cannot be made twice, nor one report corrected twice).
+MADE_APART = {"id", "participant_id", "corrects_id", "created_at", "updated_at", "submitted_at"}
+
+
+def stored(report) -> dict:
+    fields = ProgressReport._meta.concrete_fields
+    return {f.attname: getattr(report, f.attname) for f in fields if f.attname not in MADE_APART}
+
+
+def history_rows(report) -> list[dict]:
+    varying = MADE_APART | {"history_id", "history_date"}
+    rows = report.history.order_by("history_id").values()
+    return [{name: value for name, value in row.items() if name not in varying} for row in rows]
+
+
+def made_both_ways(secretariat_user, first, second):
+    """`first` made as a form makes it, `second` as a file does."""
+    from commitments.services.reports import report_save, reports_submit_new
+
+    for report in (first, second):
+        report._change_reason = "Imported from the same file"
+    report_save(report=first, user=secretariat_user, submit=True, notify=False)
+    reports_submit_new(reports=[second], user=secretariat_user)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    return first, second
+
+
+def a_new_report(participant) -> ProgressReport:
+    from commitments.models import Commitment
+
+    return ProgressReport(
+        participant=participant,
+        commitment=Commitment.objects.get(code="17c"),
+        status="substantial",
+        as_of=datetime.date(2004, 5, 1),
+        narrative="A law was passed.",
+        evidence_links="https://example.org/law",
+        source="The ministry",
+        confidence="high",
+    )
+
+
+def test_a_new_report_from_a_file_is_stored_as_the_form_stores_it(
+    secretariat_user, indonesia, thailand
+):
+    by_form, by_file = made_both_ways(
+        secretariat_user, a_new_report(indonesia), a_new_report(thailand)
+    )
+    assert by_file.is_submitted
+    assert by_file.created_by == by_file.submitted_by == secretariat_user
+    assert stored(by_file) == stored(by_form)
+    assert history_rows(by_file) == history_rows(by_form)
+    assert len(history_rows(by_file)) == 1
+
+
+def test_a_correction_from_a_file_is_stored_as_the_form_stores_it(
+    secretariat_user, indonesia, thailand
+):
+    from commitments.services.reports import correction_draft
+
+    originals = [make_report(participant) for participant in (indonesia, thailand)]
+    corrections = [correction_draft(original) for original in originals]
+    for correction in corrections:
+        correction.status = "complete"
+    by_form, by_file = made_both_ways(secretariat_user, *corrections)
+    assert by_file.corrects == originals[1]
+    assert stored(by_file) == stored(by_form)
+    assert history_rows(by_file) == history_rows(by_form)
+    current = ProgressReport.objects.submitted().not_replaced()
+    assert set(current) == {by_form, by_file}
+
+
+def test_a_file_whose_one_report_is_refused_writes_none(secretariat_user, indonesia, thailand):
+    from django.core.exceptions import ValidationError
+
+    from commitments.models import DataVersion
+    from commitments.services.reports import AlreadyCorrected, correction_draft, reports_submit_new
+
+    original = make_report(thailand)
+    corrected = make_report(indonesia)
+    make_report(indonesia, corrects=corrected)
+    in_the_future = a_new_report(indonesia)
+    in_the_future.as_of = datetime.date.today() + datetime.timedelta(days=2)
+    good = a_new_report(thailand)
+    before, version = ProgressReport.objects.count(), DataVersion.objects.get().token
+
+    with pytest.raises(ValidationError) as refused:
+        reports_submit_new(reports=[good, in_the_future], user=secretariat_user)
+    assert "as_of" in refused.value.message_dict
+    with pytest.raises(AlreadyCorrected) as again:
+        reports_submit_new(
+            reports=[correction_draft(original), correction_draft(corrected)],
+            user=secretariat_user,
+        )
+    assert again.value.newer.corrects == corrected
+    assert reports_submit_new(reports=[], user=secretariat_user) == []
+
+    with pytest.raises(ValueError, match="one submitted correction"):
+        reports_submit_new(
+            reports=[correction_draft(original), correction_draft(original)],
+            user=secretariat_user,
+        )
+
+    assert ProgressReport.objects.count() == before
+    assert not ProgressReport.history.filter(history_user=secretariat_user).exists()
+    assert DataVersion.objects.get().token == version
 
 
 # The command -------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from http.cookies import SimpleCookie
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
@@ -29,6 +30,7 @@ from commitments.models import (
     ExpertGroup,
     Official,
     ProgressReport,
+    ReportImport,
     Volunteer,
 )
 from commitments.services import participation, reports
@@ -366,13 +368,13 @@ def test_two_corrections_that_both_pass_every_check_make_one_and_leave_the_trans
     caught it goes on, and the answer is AlreadyCorrected, not IntegrityError."""
     first = colleagues_correction(original, budi_user)()
     second = make_correction(original=original, user=official_of_indonesia)
-    check, calls = reports._submitted_correction_of, []
+    check, calls = reports._first_submitted_correction, []
 
-    def missed_the_first_time(original, report):
-        calls.append(report)
-        return check(original, report) if len(calls) > 1 else None
+    def missed_the_first_time(reports):
+        calls.append(reports)
+        return check(reports) if len(calls) > 1 else None
 
-    monkeypatch.setattr(reports, "_submitted_correction_of", missed_the_first_time)
+    monkeypatch.setattr(reports, "_first_submitted_correction", missed_the_first_time)
     monkeypatch.setattr(ProgressReport, "validate_constraints", lambda self, exclude=None: None)
     with pytest.raises(AlreadyCorrected) as raised:
         report_submit(report=second, user=official_of_indonesia)
@@ -638,3 +640,86 @@ def test_comments_volunteering_and_attendance_posted_at_the_same_moment(live, of
     assert Attendance.objects.filter(meeting__slug=meeting, participant=indonesia).count() == 1
     # Each official's form posted N/2 times: one comment each.
     assert Comment.objects.filter(report=report).count() == 2
+
+
+# A file being applied and a form, at the same moment, each on its own connection ---------------
+
+
+@pytest.fixture
+def committed(refilled_after_flush, transactional_db):
+    """Each thread's own connection sees what the others committed: PostgreSQL only (the
+    SQLite test database is in memory, one connection for all; in production SQLite's
+    IMMEDIATE transactions queue writers one at a time, so they cannot overlap there)."""
+    from commitments.management.commands.load_reference import load_reference_fixtures
+
+    if connection.vendor != "postgresql":
+        pytest.skip("overlapping transactions need PostgreSQL (CI's second pass)")
+    load_reference_fixtures()
+
+
+def in_a_thread(action) -> tuple[threading.Thread, list]:
+    """Run `action` on a connection of its own; the list gets what it returned or raised."""
+    outcome = []
+
+    def run():
+        try:
+            outcome.append(action())
+        except Exception as error:  # the test looks at what it was
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_a_correction_submitted_while_a_file_correcting_the_report_is_applied_waits_for_it(
+    committed, secretariat_user, monkeypatch
+):
+    """The file locks the reports it corrects before it is planned again; the colleague's
+    submission waits for the file, then finds the file's correction (AlreadyCorrected), and
+    neither is half written."""
+    from commitments.models import Participant
+    from commitments.services import imports
+
+    indonesia = Participant.objects.get(iso3="IDN")
+    official = User.objects.create_user("siti", "siti@example.org", "x")
+    Official.objects.create(user=official, participant=indonesia)
+    original = make_report(indonesia, user=official)
+    rows = f"Participant code,Commitment code,Status,As of,Narrative,Report number\n" \
+           f"IDN,17a,Complete,2003-01-15,{original.narrative},{original.pk}\n"  # fmt: skip
+    batch = imports.import_preview(user=secretariat_user, name="r.csv", content=rows.encode())
+    assert batch.count("correction") == 1
+    colleagues = make_correction(original=original, user=official, status="substantial")
+
+    locked, go_on, plan = threading.Event(), threading.Event(), imports.plans_for
+
+    def planned_once_locked(*args):
+        locked.set()
+        go_on.wait(timeout=30)
+        return plan(*args)
+
+    monkeypatch.setattr(imports, "plans_for", planned_once_locked)
+    applying, applied = in_a_thread(
+        lambda: imports.import_apply(batch=batch, user=secretariat_user)
+    )
+    try:
+        assert locked.wait(timeout=30)
+        submitting, submitted = in_a_thread(
+            lambda: report_submit(report=colleagues, user=official, notify=False)
+        )
+        submitting.join(timeout=1)
+        assert submitting.is_alive(), "the colleague's submission did not wait for the file"
+    finally:
+        go_on.set()
+    applying.join(timeout=30)
+    submitting.join(timeout=30)
+
+    assert isinstance(applied[0], ReportImport), applied
+    files_correction = original.corrections.get(state="submitted")
+    assert files_correction.imported_from_id == batch.pk
+    assert isinstance(submitted[0], AlreadyCorrected), submitted
+    assert submitted[0].newer == files_correction
+    colleagues.refresh_from_db()
+    assert colleagues.state == "draft"  # kept, for its author to see what happened

@@ -1,6 +1,7 @@
 """Imports of reports from a file: the preview (the file kept, what each row would do), and
-the application of a previewed file, whole, in one transaction, through the same service
-functions as the forms (`services.reports`), or not at all."""
+the application of a previewed file, whole, in one transaction, through the report services
+(`services.reports.reports_submit_new`: the forms' rules, in one write for the file), or not
+at all."""
 
 import hashlib
 
@@ -15,7 +16,11 @@ from commitments import caching, notifications
 from commitments.imports import FileProblem, RowPlan, plan_rows, read_table
 from commitments.models import ProgressReport, ReportImport
 from commitments.permissions import import_scope
-from commitments.services.reports import correction_draft, report_save
+from commitments.services.reports import (
+    correction_draft,
+    lock_corrected_reports,
+    reports_submit_new,
+)
 
 # simple_history's change reason holds 100 characters.
 REASON_LENGTH = 100
@@ -90,6 +95,10 @@ def import_apply(*, batch: ReportImport, user) -> ReportImport:
             raise ImportAlreadyApplied(batch)
         if not batch.can_apply:
             raise ImportNotApplicable(_not_applicable_message(batch))
+        # Before the file is planned again: a colleague's correction of one of its reports,
+        # submitted from now on, waits for this transaction and then finds the file's; one
+        # submitted before now is in the new plan.
+        lock_corrected_reports(row["report"] for row in batch.rows if row["action"] == "correction")
         with batch.file.open("rb") as stored:
             plans, problem = plans_for(batch.original_name, stored.read(), user)
         rows = [plan.as_json() for plan in plans]
@@ -127,22 +136,23 @@ def _apply(batch: ReportImport, plans: list[RowPlan], user) -> ReportImport:
     originals = ProgressReport.objects.select_related("participant", "commitment").in_bulk(
         [plan.report for plan in plans if plan.action == "correction"]
     )
+    reports = [_row_report(batch, plan, originals, reason) for plan in plans if plan.writes]
     # One change of the data version for the file, not one per report.
     with caching.one_bump():
-        for plan in plans:
-            if plan.writes:
-                _write_report(batch, plan, originals, reason, user)
-    batch.state = ReportImport.State.APPLIED
-    batch.applied_at = timezone.now()
-    batch.full_clean()
-    batch.save()
+        reports_submit_new(reports=reports, user=user)
+        batch.corrections = sum(report.corrects_id is not None for report in reports)
+        batch.created_reports = len(reports) - batch.corrections
+        batch.state = ReportImport.State.APPLIED
+        batch.applied_at = timezone.now()
+        batch.full_clean()
+        batch.save()
     # One email for the file, not one per report.
     notifications.reports_imported(batch)
     return batch
 
 
-def _write_report(batch, plan: RowPlan, originals: dict, reason: str, user) -> None:
-    """The row's new report, or its correction of a report, submitted."""
+def _row_report(batch, plan: RowPlan, originals: dict, reason: str) -> ProgressReport:
+    """The row's new report, or its correction of a report, not saved yet."""
     if plan.action == "correction":
         report = correction_draft(originals[plan.report])
     else:
@@ -151,8 +161,4 @@ def _write_report(batch, plan: RowPlan, originals: dict, reason: str, user) -> N
         setattr(report, name, value)
     report.imported_from = batch
     report._change_reason = reason  # read by django-simple-history for its rows
-    report_save(report=report, user=user, submit=True, notify=False)
-    if plan.action == "correction":
-        batch.corrections += 1
-    else:
-        batch.created_reports += 1
+    return report
