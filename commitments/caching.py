@@ -2,10 +2,10 @@
 
 Every write to the domain's tables (a service, the admin, a command, a restore) changes the
 data version's token in the same transaction, through the signals connected below (bulk
-writes, which send no signals, call `bump()` themselves). Cached fragments and documents are
-keyed on the token, so a page never shows what the data no longer says: the first request
-after a write misses and rebuilds. Old entries are never deleted, only no longer asked for;
-the cache's own limits and the timeout below make room.
+writes, which send no signals, call `bump()` or `bulk_written()` themselves). Cached
+fragments and documents are keyed on the token, so a page never shows what the data no
+longer says: the first request after a write misses and rebuilds. Old entries are never
+deleted, only no longer asked for; the cache's own limits and the timeout below make room.
 
 Why inside the writing transaction rather than after it commits: the new token is then
 visible exactly when the write is (no moment where the data has changed and the token has

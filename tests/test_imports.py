@@ -445,8 +445,8 @@ def test_applying_twice_writes_once(amir):
 
 def test_applying_writes_the_files_reports_together_and_the_data_version_once(amir, three_reports):
     """What keeps 10,000 rows within bench/import_rows.py's 30 s: the file's reports and
-    their corrections are made submitted in one INSERT (no draft first), their history rows
-    in another, and the data version changes once; the queries do not grow with the rows."""
+    their corrections are made submitted in bulk INSERTs (no draft first), their history rows
+    likewise, and the data version changes once; the queries do not grow with the rows."""
 
     def apply(rows):
         _, batch = upload(amir, csv_bytes(rows, [*HEADINGS, "Report number"]))
@@ -516,7 +516,7 @@ def history_rows(report) -> list[dict]:
 
 
 def made_both_ways(secretariat_user, first, second):
-    """`first` made as a form makes it, `second` as a file does."""
+    """`first` made by report_save (a form's report with no files), `second` as a file's."""
     from commitments.services.reports import report_save, reports_submit_new
 
     for report in (first, second):
@@ -543,7 +543,7 @@ def a_new_report(participant) -> ProgressReport:
     )
 
 
-def test_a_new_report_from_a_file_is_stored_as_the_form_stores_it(
+def test_a_new_report_from_a_file_is_stored_as_report_save_stores_one(
     secretariat_user, indonesia, thailand
 ):
     by_form, by_file = made_both_ways(
@@ -556,7 +556,7 @@ def test_a_new_report_from_a_file_is_stored_as_the_form_stores_it(
     assert len(history_rows(by_file)) == 1
 
 
-def test_a_correction_from_a_file_is_stored_as_the_form_stores_it(
+def test_a_correction_from_a_file_is_stored_as_report_save_stores_one(
     secretariat_user, indonesia, thailand
 ):
     from commitments.services.reports import correction_draft
@@ -571,6 +571,39 @@ def test_a_correction_from_a_file_is_stored_as_the_form_stores_it(
     assert history_rows(by_file) == history_rows(by_form)
     current = ProgressReport.objects.submitted().not_replaced()
     assert set(current) == {by_form, by_file}
+
+
+def test_a_correction_from_a_file_keeps_the_evidence_files_of_the_report_it_corrects(
+    amir, secretariat_user, indonesia, thailand
+):
+    """As the correction form copies them: the files stay on the current report."""
+    from commitments.models import EvidenceFile
+
+    with_files, without = make_report(indonesia), make_report(thailand)
+    for name in ("law.pdf", "plan.pdf"):
+        EvidenceFile.objects.create(
+            report=with_files, file=f"evidence/x/{name}", original_name=name,
+            content_type="application/pdf", size=10,
+        )  # fmt: skip
+    rows = [
+        [r.participant.iso3, "17a", "Complete", "2003-01-15", r.narrative, str(r.pk)]
+        for r in (with_files, without)
+    ]
+    _, batch = upload(amir, csv_bytes(rows, [*HEADINGS, "Report number"]))
+    amir.post(reverse("import_apply", args=[batch.pk]))
+
+    correction = with_files.corrections.get()
+    copies = list(correction.files.order_by("original_name"))
+    assert [(f.original_name, f.file.name) for f in copies] == [
+        ("law.pdf", "evidence/x/law.pdf"), ("plan.pdf", "evidence/x/plan.pdf"),
+    ]  # fmt: skip
+    assert {f.uploaded_by for f in copies} == {secretariat_user}
+    assert with_files.files.count() == 2  # the corrected report keeps its own
+    assert not without.corrections.get().files.exists()
+    for copy in copies:
+        row = copy.history.get()
+        assert row.history_user == secretariat_user
+        assert f"(import {batch.pk})" in row.history_change_reason
 
 
 def test_a_file_whose_one_report_is_refused_writes_none(secretariat_user, indonesia, thailand):
